@@ -1,0 +1,38 @@
+# The two commands that matter: `make demo` and `make test`. Both set up first.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.shopgov-installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup system-packages demo test lint bench
+
+setup: $(STAMP) system-packages
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $(STAMP)
+
+# Chromium drives the browser tests, PDF export and Plotly static images.
+system-packages:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests and PDF export are skipped"; \
+	  else echo "note: install chromium (e.g. sudo apt-get install chromium) for browser tests and PDF export"; fi; }
+
+demo: setup
+	$(BIN)/shopgov demo
+
+test: setup
+	SHOPGOV_E2E=$$(command -v chromium >/dev/null 2>&1 && echo 1 || echo 0) \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check governance assess dashboard tests bench
+
+bench: setup
+	$(BIN)/python -m bench.run_all

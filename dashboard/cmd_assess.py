@@ -1,0 +1,5 @@
+"""Commands of the assess feature (filled in by its issue)."""
+
+from __future__ import annotations
+
+from .cli import app  # noqa: F401

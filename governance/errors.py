@@ -1,0 +1,30 @@
+"""Errors shopgov raises on purpose: each carries a message a user can act on."""
+
+from __future__ import annotations
+
+
+class ShopgovError(Exception):
+    """Base class for expected, user-facing failures (the CLI exits 3 on these)."""
+
+
+class UsageError(ShopgovError):
+    """The request itself is wrong: unknown table, bad option (the CLI exits 2)."""
+
+
+class IngestError(ShopgovError):
+    """A file could not be loaded. ``problems`` lists (row, column, message) tuples."""
+
+    def __init__(self, file: str, message: str, problems: list[tuple[int | None, str | None, str]] | None = None):
+        self.file = file
+        self.problems = problems or []
+        lines = [f"{file}: {message}"]
+        for row, column, msg in self.problems[:20]:
+            where = ", ".join(p for p in (f"row {row}" if row is not None else "", f"column '{column}'" if column else "") if p)
+            lines.append(f"  {file}: {where}: {msg}" if where else f"  {file}: {msg}")
+        if len(self.problems) > 20:
+            lines.append(f"  … and {len(self.problems) - 20} more problems")
+        super().__init__("\n".join(lines))
+
+
+class WarehouseBusy(ShopgovError):
+    """Another writer holds the warehouse lock for longer than we were willing to wait."""

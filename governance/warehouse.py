@@ -1,0 +1,178 @@
+"""Open the DuckDB files safely while other processes read them.
+
+DuckDB allows one read-write process *or* many read-only ones on a file, never both.
+shopgov therefore never writes a file that a reader may have open:
+
+* a writer takes an exclusive ``flock`` on ``$SHOPGOV_HOME/.write.lock`` (writers queue),
+  copies the current file to a private temporary file, changes the copy, checkpoints and
+  closes it, fsyncs, and ``os.replace``-s it over the original (an atomic rename);
+* a reader opens the file read-only. It keeps seeing the old inode until it reopens;
+  :class:`Reader` reopens when the file's identity (inode, mtime, size) changes.
+
+If the writer fails or is killed, the temporary file is discarded and the original is
+untouched: every write is all-or-nothing. The warehouse file holds loaded data, the
+catalog and the load audit log; the results file holds check runs, scores, flags and
+assessments, so a check run only reads the warehouse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from .errors import WarehouseBusy
+from .paths import Home
+
+
+@contextlib.contextmanager
+def write_lock(home: Home, timeout: float = 600.0) -> Iterator[None]:
+    """Hold the exclusive writer lock of ``home`` (waits up to ``timeout`` seconds)."""
+    home.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home.lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(
+                        f"another shopgov job is writing to {home.root} (lock {home.lock}); try again later"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a private copy of ``path``; swap it in on success.
+
+    ``fresh=True`` starts from an empty database instead of a copy. On any exception
+    (or if the process dies) the original file is left exactly as it was.
+    """
+    with write_lock(home, timeout=timeout):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if path.exists() and not fresh:
+            shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp))
+        ok = False
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+            ok = True
+        finally:
+            con.close()
+            if ok:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(tmp, path)
+                _fsync_dir(path.parent)
+            else:
+                tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+
+
+def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``path`` (never blocks, never blocks a writer)."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+def file_identity(path: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime_ns, size) of ``path``, or None if it does not exist."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Reader:
+    """An in-memory DuckDB session with the warehouse and results files attached read-only.
+
+    The files are attached as schemas ``wh`` and ``res``. :meth:`connection` reopens them
+    whenever a writer has swapped in a new version, so long-lived readers (the dashboard)
+    always see the latest committed state and never hold a writer up.
+    """
+
+    def __init__(self, home: Home):
+        self.home = home
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._ids: tuple[object, object] | None = None
+
+    def _identities(self) -> tuple[object, object]:
+        return (file_identity(self.home.warehouse), file_identity(self.home.results))
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        ids = self._identities()
+        if self._con is None or ids != self._ids:
+            self.close()
+            con = duckdb.connect(":memory:")
+            if ids[0] is not None:
+                con.execute(f"ATTACH '{self.home.warehouse}' AS wh (READ_ONLY)")
+            if ids[1] is not None:
+                con.execute(f"ATTACH '{self.home.results}' AS res (READ_ONLY)")
+            self._con, self._ids = con, ids
+        return self._con
+
+    @property
+    def version(self) -> tuple[object, object]:
+        """Changes whenever either file is swapped; use as a cache key."""
+        return self._identities()
+
+    def has(self, schema: str, table: str) -> bool:
+        con = self.connection()
+        row = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()
+        return bool(row and row[0])
+
+    def close(self) -> None:
+        if self._con is not None:
+            with contextlib.suppress(Exception):
+                self._con.close()
+            self._con = None
+
+
+def ensure_warehouse(home: Home, catalog=None) -> bool:
+    """Create the warehouse file with every table and the catalog if it does not exist yet.
+
+    Returns True if it was created. Existing data is never touched.
+    """
+    from .catalog import create_schema, load_catalog, sync_catalog
+
+    home.ensure()
+    if home.warehouse.exists():
+        return False
+    catalog = catalog or load_catalog()
+    with atomic_write(home, home.warehouse, fresh=True) as con:
+        con.execute("BEGIN")
+        create_schema(con, catalog)
+        sync_catalog(con, catalog)
+        con.execute("COMMIT")
+    return True
