@@ -1,0 +1,81 @@
+"""What is in the warehouse: row counts, freshness against SLA, catalog coverage, latest runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from .catalog import load_catalog
+from .errors import ShopgovError
+from .paths import Home
+from .warehouse import Reader
+
+
+def _freshness_column(table) -> str | None:
+    names = table.column_names
+    for c in ("updated_at", "ts", "joined_at"):
+        if c in names:
+            return c
+    return None
+
+
+def warehouse_status(home: Home) -> dict:
+    """A summary of the warehouse (raises if it does not exist yet)."""
+    if not home.warehouse.exists():
+        raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
+    catalog = load_catalog()
+    reader = Reader(home)
+    con = reader.connection()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    tables = []
+    last_loads = {
+        r[0]: r[1]
+        for r in con.execute(
+            "SELECT table_name, max(finished_at) FROM wh.load_audit WHERE outcome = 'ok' GROUP BY 1"
+        ).fetchall()
+    }
+    for t in catalog.tables.values():
+        rows = con.execute(f'SELECT count(*) FROM wh."{t.name}"').fetchone()[0]
+        col = _freshness_column(t)
+        newest = None
+        if col and rows:
+            # Ignore obviously future-dated rows when judging freshness.
+            newest = con.execute(
+                f'SELECT max("{col}") FROM wh."{t.name}" WHERE "{col}" <= now()::TIMESTAMP + INTERVAL 1 DAY'
+            ).fetchone()[0]
+        age = (now - newest).total_seconds() / 3600 if newest else None
+        sla = t.freshness_sla_hours
+        tables.append({
+            "table": t.name, "rows": rows, "newest": newest.isoformat(sep=" ", timespec="minutes") if newest else None,
+            "age_hours": age, "sla_hours": sla,
+            "fresh": None if age is None or sla is None else age <= sla,
+            "last_load": last_loads[t.name].isoformat(sep=" ", timespec="seconds") if t.name in last_loads else None,
+        })
+    cov = con.execute(
+        """SELECT avg((description IS NOT NULL AND description <> '')::INT) AS descriptions,
+                  avg((pii_class IS NOT NULL)::INT) AS pii_tags FROM wh.catalog_columns"""
+    ).fetchone()
+    tcov = con.execute(
+        """SELECT avg((owner IS NOT NULL AND owner <> '')::INT), avg((freshness_sla_hours IS NOT NULL)::INT),
+                  avg((retention_days IS NOT NULL)::INT),
+                  avg((table_name IN (SELECT downstream FROM wh.catalog_lineage))::INT)
+           FROM wh.catalog_tables"""
+    ).fetchone()
+    coverage = {
+        "descriptions": cov[0] or 0.0, "owners": tcov[0] or 0.0, "pii_tags": cov[1] or 0.0,
+        "slas": tcov[1] or 0.0, "retention": tcov[2] or 0.0, "lineage": tcov[3] or 0.0,
+    }
+    latest: list[str] = []
+    if reader.has("res", "check_runs"):
+        r = con.execute(
+            "SELECT run_id, finished_at, status, n_failed, n_expectations FROM res.check_runs ORDER BY finished_at DESC LIMIT 1"
+        ).fetchone()
+        if r:
+            latest.append(f"last check run {r[0]} at {r[1]:%Y-%m-%d %H:%M}: {r[2]} ({r[3]} of {r[4]} checks failed)")
+    if reader.has("res", "assessments"):
+        r = con.execute(
+            "SELECT created_at, overall_level, overall_score FROM res.assessments ORDER BY created_at DESC LIMIT 1"
+        ).fetchone()
+        if r:
+            latest.append(f"last assessment at {r[0]:%Y-%m-%d %H:%M}: level {r[1]} (score {r[2]:.2f})")
+    reader.close()
+    return {"home": str(home.root), "tables": tables, "catalog_coverage": coverage, "latest": latest}

@@ -1,0 +1,53 @@
+"""The command line follows conventions: --help everywhere, exit codes, JSON summaries."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+COMMANDS = ["init", "sample", "ingest", "status", "check", "train", "flag", "assess", "report", "dashboard", "users"]
+
+
+def shopgov(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_top_level_help_lists_every_command():
+    r = shopgov("--help")
+    assert r.returncode == 0
+    for cmd in COMMANDS:
+        assert cmd in r.stdout
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_has_help(cmd):
+    r = shopgov(cmd, "--help")
+    assert r.returncode == 0, r.stderr
+    assert "Usage" in r.stdout
+
+
+def test_unknown_command_and_bad_option_are_usage_errors():
+    assert shopgov("no-such-command").returncode == 2
+    assert shopgov("status", "--no-such-option").returncode == 2
+
+
+def test_status_without_warehouse_is_a_runtime_error(tmp_path):
+    r = shopgov("status", "--home", str(tmp_path / "empty"))
+    assert r.returncode == 3
+    assert "shopgov init" in r.stderr
+
+
+def test_init_without_sample_then_status_json(tmp_path):
+    home = tmp_path / "h"
+    r = shopgov("init", "--no-sample", "--home", str(home), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["warehouse_created"] is True
+    r = shopgov("status", "--home", str(home), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)
+    assert {t["table"] for t in st["tables"]} == {"categories", "sellers", "products", "events", "reviews"}
+    assert all(t["rows"] == 0 for t in st["tables"])
+    assert st["catalog_coverage"]["owners"] == 1.0

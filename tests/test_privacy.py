@@ -1,0 +1,69 @@
+import pandas as pd
+import pytest
+
+from governance.privacy import contains_pii, find_pii, mask_frame, mask_value, pseudonymize, scrub_text
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("write to jane.doe@example.com today", "email"),
+        ("call 138 1234 5678", "phone"),
+        ("call +1 (415) 555-0199", "phone"),
+        ("mobile 13912345678", "phone"),
+        ("WeChat: shop_seller88", "wechat"),
+        ("加微信：abc12345 有优惠", "wechat"),
+        ("ID 11010519491231002X", "id-number"),
+    ],
+)
+def test_finds_and_scrubs_each_kind(text, kind):
+    assert kind in find_pii(text)
+    scrubbed = scrub_text(text)
+    assert f"[{kind}]" in scrubbed
+    assert not contains_pii(scrubbed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Samsung 65 inch 4K TV QN65Q80C 2023",
+        "3 pack 500 ml, SKU 12345678",
+        "released 2024-11-23, size 10-12, 1080p",
+        "Nike Air Zoom Pegasus 40 Men's Running Shoes, Size 10.5",
+    ],
+)
+def test_product_text_is_not_personal_data(text):
+    assert scrub_text(text) == text
+    assert not contains_pii(text)
+
+
+def test_mask_value_by_class():
+    assert mask_value("alice@example.com", "direct") == "a***@e***.com"
+    assert mask_value("13812345678", "direct") == "138****5678"
+    assert mask_value("u123", "indirect") == pseudonymize("u123")
+    assert mask_value("u123", "indirect") != mask_value("u124", "indirect")
+    assert mask_value("anything", "none") == "anything"
+    assert mask_value(None, "direct") is None
+
+
+def test_mask_frame_uses_catalog_classes_and_scrubs_free_text():
+    df = pd.DataFrame(
+        {
+            "seller_id": ["s1"],
+            "contact_email": ["bob@shop.cn"],
+            "contact_phone": ["+86 139 1234 5678"],
+            "name": ["Shop, call 138 1234 5678"],
+        }
+    )
+    out = mask_frame(df, "sellers")
+    assert out.loc[0, "seller_id"] == "s1"
+    assert "bob@shop.cn" not in out.to_string()
+    assert "1234 5678" not in out.to_string()
+    assert out.loc[0, "name"] == "Shop, call [phone]"
+    assert df.loc[0, "contact_email"] == "bob@shop.cn"  # the input is not modified
+
+
+def test_mask_frame_guesses_unknown_columns_by_name():
+    out = mask_frame(pd.DataFrame({"user_id": ["u1"], "buyer_email": ["x@y.com"]}), "not_a_table")
+    assert out.loc[0, "user_id"].startswith("u_")
+    assert "x@y.com" not in out.to_string()

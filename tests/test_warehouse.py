@@ -1,0 +1,84 @@
+import multiprocessing as mp
+
+import duckdb
+import pytest
+
+from governance.catalog import load_catalog
+from governance.warehouse import Reader, atomic_write, connect_read, ensure_warehouse
+
+
+def _count(path, table="products"):
+    con = connect_read(path)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_ensure_warehouse_creates_every_catalog_table(home):
+    assert ensure_warehouse(home) is True
+    assert ensure_warehouse(home) is False
+    con = connect_read(home.warehouse)
+    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    con.close()
+    assert set(load_catalog().tables) <= names
+    assert {"load_audit", "catalog_tables", "catalog_columns", "catalog_lineage"} <= names
+
+
+def test_catalog_tables_mirror_the_yaml(home):
+    ensure_warehouse(home)
+    cat = load_catalog()
+    con = connect_read(home.warehouse)
+    n_cols = con.execute("SELECT count(*) FROM catalog_columns").fetchone()[0]
+    masked = {tuple(r) for r in con.execute("SELECT table_name, column_name FROM catalog_columns WHERE masked").fetchall()}
+    con.close()
+    assert n_cols == sum(len(t.columns) for t in cat.tables.values())
+    assert masked == cat.pii_columns()
+    assert ("events", "user_id") in masked
+
+
+def test_failed_write_leaves_file_untouched(home):
+    ensure_warehouse(home)
+    with atomic_write(home, home.warehouse) as con:
+        con.execute("INSERT INTO categories (category_id, name, level, path, is_leaf) VALUES ('c1','A',1,'A',true)")
+    before = home.warehouse.read_bytes()
+    with pytest.raises(RuntimeError), atomic_write(home, home.warehouse) as con:
+        con.execute("DELETE FROM categories")
+        raise RuntimeError("boom")
+    assert home.warehouse.read_bytes() == before
+    assert _count(home.warehouse, "categories") == 1
+    assert not list(home.root.glob(".*.tmp"))
+
+
+def test_reader_sees_swapped_file_and_never_blocks_writer(home):
+    ensure_warehouse(home)
+    reader = Reader(home)
+    con = reader.connection()
+    assert con.execute("SELECT count(*) FROM wh.categories").fetchone()[0] == 0
+    with atomic_write(home, home.warehouse) as w:  # the reader holds the old file open
+        w.execute("INSERT INTO categories (category_id, name, level, path, is_leaf) VALUES ('c1','A',1,'A',true)")
+    assert reader.connection().execute("SELECT count(*) FROM wh.categories").fetchone()[0] == 1
+    reader.close()
+
+
+def _hold_reader(path, started, stop):
+    con = duckdb.connect(str(path), read_only=True)
+    started.set()
+    stop.wait(20)
+    con.close()
+
+
+def test_writer_succeeds_while_another_process_reads(home):
+    ensure_warehouse(home)
+    ctx = mp.get_context("spawn")
+    started, stop = ctx.Event(), ctx.Event()
+    p = ctx.Process(target=_hold_reader, args=(home.warehouse, started, stop))
+    p.start()
+    try:
+        assert started.wait(30)
+        with atomic_write(home, home.warehouse, timeout=10) as con:
+            con.execute("INSERT INTO categories (category_id, name, level, path, is_leaf) VALUES ('c9','Z',1,'Z',true)")
+        assert _count(home.warehouse, "categories") == 1
+    finally:
+        stop.set()
+        p.join(30)
