@@ -71,30 +71,31 @@ def run(fn: Callable[[], int | None]) -> None:
 
 def _register() -> None:
     # Each feature contributes its commands from its own module.
-    from . import cmd_assess, cmd_check, cmd_dashboard, cmd_data, cmd_model  # noqa: F401
+    from . import cmd_assess, cmd_check, cmd_dashboard, cmd_data, cmd_demo, cmd_model  # noqa: F401
 
 
 def main() -> None:
     """Entry point of the ``shopgov`` console script."""
     _register()
     try:
-        app(standalone_mode=False)
+        # with standalone_mode=False click *returns* the code of a typer.Exit instead of raising it
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         console.print("aborted")
         sys.exit(EXIT_ERROR)
-    except Exception as e:  # click usage errors
-        import click
-
-        if isinstance(e, click.exceptions.UsageError):
-            e.show()
-            sys.exit(EXIT_USAGE)
-        if isinstance(e, click.exceptions.ClickException):
+    except Exception as e:
+        # typer bundles its own click; recognise its usage errors by shape, not by class
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(EXIT_USAGE)
         raise
 
-
 if __name__ == "__main__":
-    main()
+    # `python -m dashboard.cli`: this file runs as __main__, but the commands register on the
+    # app of the imported module dashboard.cli, so run that one.
+    from dashboard.cli import main as _main
+
+    _main()

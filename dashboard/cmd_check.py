@@ -1,5 +1,97 @@
-"""Commands of the check feature (filled in by its issue)."""
+"""``shopgov check``: run the quality and metadata suites (GX pushed down into DuckDB)."""
 
 from __future__ import annotations
 
-from .cli import app  # noqa: F401
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from .cli import HomeOption, JsonOption, app, console, resolve_home, run, write_json
+
+_SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+
+
+@app.command()
+def check(
+    partition: Annotated[str, typer.Option(
+        "--partition", "-p",
+        help="Events partition to validate: 'latest' (newest daily partition), 'all', or YYYY-MM-DD.",
+    )] = "latest",
+    suite: Annotated[list[str] | None, typer.Option(
+        "--suite", "-s", help="Run only this suite (repeatable); default: all suites.",
+    )] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Reference time for freshness and future-timestamp rules (default: now, UTC).",
+    )] = None,
+    no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not build Data Docs.")] = False,
+    keep_days: Annotated[int, typer.Option(
+        "--keep-days", min=0, help="Delete stored runs (and Data Docs pages) older than this many days; 0 = never.",
+    )] = 90,
+    keep_runs: Annotated[int, typer.Option(
+        "--keep-runs", min=0, help="Runs beyond the newest N are deleted once older than --keep-days (with --keep-days 0: at once); 0 = no count limit.",
+    )] = 30,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
+    home: HomeOption = None,
+    json_out: JsonOption = None,
+) -> None:
+    """Validate the warehouse: exit 0 all passed, 1 checks failed, 2 usage error, 3 could not run."""
+
+    def body() -> int:
+        from governance.check_store import Retention
+        from governance.checks import run_checks
+
+        h = resolve_home(home)
+        retention = Retention(days=keep_days or None, runs=keep_runs or None)
+        result = run_checks(h, partition=partition, suites=suite or None, progress=not quiet,
+                            as_of=as_of, docs=not no_docs, retention=retention)
+        if not quiet:
+            _print_summary(result)
+        write_json(json_out, result.to_json())
+        return result.exit_code
+
+    run(body)
+
+
+def _print_summary(result) -> None:
+    from governance.check_suites import DIMENSIONS
+
+    failed = [r for r in result.results if not r.success]
+    if failed:
+        t = RichTable(title=f"Failed checks ({len(failed)} of {result.n_expectations})")
+        for col in ("severity", "table", "check", "dimension", "unexpected", "of rows"):
+            t.add_column(col, justify="right" if col in ("unexpected", "of rows") else "left")
+        order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        for r in sorted(failed, key=lambda r: (order.get(r.severity, 9), r.table_name, r.expectation_id)):
+            unexpected = "error" if r.error else ("—" if r.unexpected_count is None else f"{r.unexpected_count:,}")
+            rows = ("table" if r.scope == "table" else
+                    "—" if r.element_count is None else f"{r.element_count:,}")
+            t.add_row(f"[{_SEV_STYLE.get(r.severity, '')}]{r.severity}[/]", r.table_name, r.expectation_id,
+                      r.dimension, unexpected, rows)
+        console.print(t)
+    s = RichTable(title="Quality scores: share of checks passed / row-weighted pass rate")
+    dims = [d for d in DIMENSIONS if any(x.dimension == d for x in result.scores)]
+    s.add_column("table")
+    for d in dims:
+        s.add_column(f"{d}\n{DIMENSIONS[d]['zh']}", justify="right")
+    s.add_column("all", justify="right")
+    tables = sorted({x.table_name for x in result.scores if x.table_name != "*"}) + ["*"]
+    for tname in tables:
+        cells = []
+        for d in [*dims, "*"]:
+            sc = result.score(tname, d)
+            if sc is None:
+                cells.append("")
+                continue
+            style = "green" if sc.checks_passed == sc.checks_total else "red"
+            cells.append(f"[{style}]{sc.pass_share:.0%}[/] / {sc.row_weighted_pass_rate:.2%}")
+        s.add_row("all tables" if tname == "*" else tname, *cells)
+    console.print(s)
+    where = f"partition {result.partition_date}" if result.partition_date else f"partition {result.partition}"
+    colour = {"passed": "green", "failed": "red"}.get(result.status, "bold red")
+    console.print(
+        f"[{colour}]{result.status}[/]: {result.n_expectations - result.n_failed}/{result.n_expectations} "
+        f"checks passed ({where}, {result.seconds:.1f} s) — run {result.run_id}"
+    )
+    if result.data_docs_path:
+        console.print(f"Data Docs: {result.data_docs_path}")

@@ -1,5 +1,167 @@
-"""Commands of the dashboard feature (filled in by its issue)."""
+"""``shopgov dashboard`` (serve the Streamlit app) and ``shopgov users ...`` (dashboard accounts)."""
 
 from __future__ import annotations
 
-from .cli import app  # noqa: F401
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from governance.errors import UsageError
+
+from .cli import EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
+
+APP_FILE = Path(__file__).with_name("app.py")
+
+users_app = typer.Typer(help="Manage dashboard users (stored with bcrypt hashes in $SHOPGOV_HOME/config/users.yaml).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    """The ``streamlit run`` command line that serves the dashboard."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+        "--server.port", str(port), "--server.address", address, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal", "--client.showErrorDetails", "type",
+        "--server.enableXsrfProtection", "true", "--theme.base", "light",
+        "--theme.primaryColor", "#1a73e8",
+    ]
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to serve on.", min=1, max=65535)] = 8501,
+    address: Annotated[str, typer.Option("--address", help="Address to bind (0.0.0.0 to serve the network).")] = "127.0.0.1",
+    home: HomeOption = None,
+) -> None:
+    """Serve the dashboard (login required; create users with `shopgov users add`)."""
+
+    def body() -> int:
+        from .users import ensure_admin, load_users
+
+        h = resolve_home(home)
+        h.ensure()
+        if not load_users(h):
+            password = ensure_admin(h)
+            console.print(
+                f"created dashboard user [bold]admin[/bold] with initial password: [bold]{password}[/bold]\n"
+                "  (shown once; change it with `shopgov users passwd admin`)"
+            )
+        if not h.warehouse.exists():
+            console.print("[yellow]note:[/yellow] no warehouse yet; run `shopgov init` to load data")
+        console.print(f"dashboard for {h.root}: http://{address}:{port}  (Ctrl+C to stop)")
+        env = {**os.environ, "SHOPGOV_HOME": str(h.root)}
+        cmd = streamlit_command(port, address)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, cmd, env)  # replace this process: signals go straight to Streamlit
+        return EXIT_OK  # pragma: no cover
+
+    run(body)
+
+
+def _password_from(env_var: str | None, confirm: bool = True) -> tuple[str, bool]:
+    """(password, generated?) from an environment variable, a prompt, or a random one."""
+    if env_var:
+        value = os.environ.get(env_var)
+        if not value:
+            raise UsageError(f"environment variable {env_var} is not set or empty")
+        return value, False
+    if sys.stdin.isatty():
+        return typer.prompt("password", hide_input=True, confirmation_prompt=confirm), False
+    from .users import generate_password
+
+    return generate_password(), True
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", "-r", help="viewer, analyst or admin.")] = "viewer",
+    password_env: Annotated[str | None, typer.Option("--password-env", help="Read the password from this environment variable (else prompt, or generate one when not interactive).")] = None,
+    home: HomeOption = None,
+    json_out: JsonOption = None,
+) -> None:
+    """Add a dashboard user."""
+
+    def body() -> int:
+        from .users import add_user, validate_name, validate_role
+
+        h = resolve_home(home)
+        validate_name(name)
+        validate_role(role)
+        password, generated = _password_from(password_env)
+        user = add_user(h, name, role, password)
+        console.print(f"added user [bold]{name}[/bold] with role {role}")
+        if generated:
+            console.print(f"initial password: [bold]{password}[/bold] (shown once)")
+        write_json(json_out, user.as_public_dict())
+        return EXIT_OK
+
+    run(body)
+
+
+@users_app.command("remove")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    home: HomeOption = None,
+) -> None:
+    """Remove a dashboard user (the last admin cannot be removed)."""
+
+    def body() -> int:
+        from .users import remove_user
+
+        remove_user(resolve_home(home), name)
+        console.print(f"removed user [bold]{name}[/bold]")
+        return EXIT_OK
+
+    run(body)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    password_env: Annotated[str | None, typer.Option("--password-env", help="Read the new password from this environment variable (else prompt, or generate one when not interactive).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Set a user's password (their open sessions end)."""
+
+    def body() -> int:
+        from .users import get_user, set_password
+
+        h = resolve_home(home)
+        if get_user(h, name) is None:
+            raise UsageError(f"no user {name!r}; add it with `shopgov users add {name} --role viewer`")
+        password, generated = _password_from(password_env)
+        set_password(h, name, password)
+        console.print(f"password of [bold]{name}[/bold] changed")
+        if generated:
+            console.print(f"new password: [bold]{password}[/bold] (shown once)")
+        return EXIT_OK
+
+    run(body)
+
+
+@users_app.command("list")
+def users_list(home: HomeOption = None, json_out: JsonOption = None) -> None:
+    """List dashboard users and their roles."""
+
+    def body() -> int:
+        from .users import load_users
+
+        users = load_users(resolve_home(home))
+        table = RichTable(title="dashboard users")
+        for col in ("name", "role", "created", "updated"):
+            table.add_column(col)
+        for u in users.values():
+            table.add_row(u.name, u.role, u.created_at or "—", u.updated_at or "—")
+        console.print(table)
+        write_json(json_out, [u.as_public_dict() for u in users.values()])
+        return EXIT_OK
+
+    run(body)

@@ -1,5 +1,128 @@
-"""Commands of the model feature (filled in by its issue)."""
+"""Listing-quality model commands: ``shopgov train`` and ``shopgov flag``."""
 
 from __future__ import annotations
 
-from .cli import app  # noqa: F401
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli import EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
+
+
+@app.command()
+def train(
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Labelled titles: CSV/JSONL/Parquet with title, optional description, clarity + "
+                       "conciseness (or label) columns; or CIKM 2017 data_train.csv / its folder. "
+                       "Default: sample_data/listing_titles.csv.")] = None,
+    epochs: Annotated[int, typer.Option(help="Training epochs (early stopping may end sooner).", min=1)] = 3,
+    max_samples: Annotated[int | None, typer.Option(help="Use at most this many labelled rows (stratified).", min=10)] = None,
+    batch_size: Annotated[int, typer.Option(help="Training batch size.", min=1)] = 32,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW, linear warm-up and decay).")] = 1e-4,
+    max_length: Annotated[int, typer.Option(help="Max tokens per title.", min=8, max=512)] = 48,
+    seed: Annotated[int, typer.Option(help="Random seed (split, initialisation, batches).")] = 13,
+    if_missing: Annotated[bool, typer.Option(
+        "--if-missing", help="If a trained model exists, print its path and exit 0 without training.")] = False,
+    real_titles: Annotated[bool, typer.Option(
+        "--real-titles/--no-real-titles",
+        help="Also evaluate on the real labelled Walmart titles in ../shared when present (evaluation only).")] = True,
+    home: HomeOption = None,
+    json_out: JsonOption = None,
+) -> None:
+    """Fine-tune the listing-quality model (BERT) and save it with its model card."""
+
+    def body() -> int:
+        from assess.listing.train import TrainConfig, load_card, resolve_model_dir
+        from assess.listing.train import train as train_model
+        from governance.errors import ShopgovError
+
+        h = resolve_home(home)
+        if if_missing:
+            try:
+                path = resolve_model_dir(h)
+            except ShopgovError:
+                path = None
+            if path is not None:
+                console.print(f"a trained model exists: {path} (use `shopgov train` without --if-missing "
+                              "to retrain)", highlight=False, soft_wrap=True)
+                card = load_card(path)
+                write_json(json_out, {"model_version": path.name, "trained": False, "path": str(path),
+                                      "threshold": card.get("threshold", {}).get("value")})
+                return EXIT_OK
+        cfg = TrainConfig(epochs=epochs, max_samples=max_samples, batch_size=batch_size, lr=lr,
+                          max_length=max_length, seed=seed, real_titles=real_titles)
+        card = train_model(h, data, cfg, progress=True, log=lambda m: console.print(m, highlight=False))
+        m = card["metrics_validation"]
+        for target in ("not_clear", "not_concise", "low_quality"):
+            row = "  ".join(
+                f"{name} {m[name][target]['roc_auc']:.3f}" for name in ("model", "tfidf_logreg", "heuristic")
+                if m[name][target]["roc_auc"] is not None
+            )
+            console.print(f"validation ROC-AUC {target:<12} {row}", highlight=False)
+        console.print(f"threshold {card['threshold']['value']:.3f}; card: "
+                      f"{h.models / card['model_version'] / 'MODEL_CARD.md'}", highlight=False, soft_wrap=True)
+        write_json(json_out, {"model_version": card["model_version"], "trained": True,
+                              "path": str(h.models / card["model_version"]),
+                              "threshold": card["threshold"]["value"], "data": card["data"],
+                              "metrics_validation": card["metrics_validation"],
+                              "robustness": card["robustness"], "fast_path": card["fast_path"],
+                              "real_titles": card.get("real_titles"),
+                              "train_seconds": card["train_seconds"]})
+        return EXIT_OK
+
+    run(body)
+
+
+@app.command()
+def flag(
+    input_file: Annotated[Path | None, typer.Option(
+        "--input", help="Score this CSV/Parquet/JSONL file (needs a 'title' column) instead of the warehouse.")] = None,
+    output_file: Annotated[Path | None, typer.Option(
+        "--output", help="Where to write the scored file (with --input): .csv, .parquet or .jsonl.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Titles per inference batch (sorted by length).", min=1)] = 64,
+    version: Annotated[str | None, typer.Option(help="Model version to use (default: latest).")] = None,
+    fp32: Annotated[bool, typer.Option("--fp32", help="Use the full-precision model instead of the int8 fast path.")] = False,
+    no_explain: Annotated[bool, typer.Option("--no-explain", help="Skip word attributions for flagged rows.")] = False,
+    explain_top: Annotated[int, typer.Option(
+        "--explain-top", min=0,
+        help="Word attributions (occlusion, one extra pass per word) only for flagged listings, and at most "
+             "for this many of the worst distinct titles; other flagged rows keep their reason codes.")] = 1000,
+    home: HomeOption = None,
+    json_out: JsonOption = None,
+) -> None:
+    """Score listings with the trained model and store scores, flags and reasons."""
+
+    def body() -> int:
+        from assess.listing.score import load_model, score_file, score_warehouse
+        from governance.errors import UsageError
+
+        if (input_file is None) != (output_file is None):
+            raise UsageError("--input and --output go together")
+        h = resolve_home(home)
+        model = load_model(h, version, fast=not fp32)
+        from assess.listing.model import set_threads
+
+        set_threads()
+        if input_file is not None:
+            summary = score_file(model, input_file, output_file, batch_size=batch_size, explain=not no_explain,
+                                 explain_limit=explain_top)
+            console.print(f"scored {summary['n_scored']:,} listings from {input_file} → {output_file}: "
+                          f"{summary['n_flagged']:,} flagged ({summary['listings_per_second']:.0f}/s)", highlight=False)
+        else:
+            summary = score_warehouse(h, model, batch_size=batch_size, explain=not no_explain,
+                                      log=lambda m: console.print(m, highlight=False), explain_limit=explain_top)
+            console.print(f"scored {summary['n_scored']:,} products with {summary['model_version']}: "
+                          f"{summary['n_flagged']:,} flagged ({summary['flagged_share']:.1%}) in "
+                          f"{summary['seconds']:.1f} s; stored in {h.results} (run {summary['run_id']})", highlight=False)
+            if not no_explain:
+                console.print(f"word attributions for {summary['explained_titles']:,} of "
+                              f"{summary['flagged_titles']:,} flagged distinct titles (the worst first; "
+                              "--explain-top sets the limit)", highlight=False)
+            top = list(summary["reason_counts"].items())[:6]
+            if top:
+                console.print("reasons: " + ", ".join(f"{k} {v:,}" for k, v in top), highlight=False)
+        write_json(json_out, summary)
+        return EXIT_OK
+
+    run(body)

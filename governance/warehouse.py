@@ -72,8 +72,13 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
     """
     with write_lock(home, timeout=timeout):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
-            stale.unlink(missing_ok=True)
+        # We hold the lock, so any other temporary copy (plus its .wal and DuckDB spill
+        # folder) was left by a writer that died: remove it, or each kill leaks a full copy.
+        for stale in path.parent.glob(f".{path.name}.*.tmp*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp))
@@ -170,9 +175,20 @@ def ensure_warehouse(home: Home, catalog=None) -> bool:
     if home.warehouse.exists():
         return False
     catalog = catalog or load_catalog()
-    with atomic_write(home, home.warehouse, fresh=True) as con:
-        con.execute("BEGIN")
-        create_schema(con, catalog)
-        sync_catalog(con, catalog)
-        con.execute("COMMIT")
+    try:
+        with atomic_write(home, home.warehouse, fresh=True) as con:
+            # Re-check under the lock: another process may have created (and already
+            # loaded data into) the warehouse since the check above; never replace it.
+            if home.warehouse.exists():
+                raise _AlreadyExists
+            con.execute("BEGIN")
+            create_schema(con, catalog)
+            sync_catalog(con, catalog)
+            con.execute("COMMIT")
+    except _AlreadyExists:
+        return False
     return True
+
+
+class _AlreadyExists(Exception):
+    """Internal: the warehouse appeared while we waited for the writer lock."""

@@ -1,0 +1,69 @@
+"""shopgov dashboard: ``streamlit run dashboard/app.py`` (or ``shopgov dashboard``).
+
+Anonymous visitors get only the login page. After login the menu is built from the
+user's role (``roles.yaml``); pages a role may not see are not registered at all, so
+they cannot be reached by URL either.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
+    # `streamlit run dashboard/app.py` from a checkout that is not pip-installed
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard import auth, login, ui  # noqa: E402
+
+st.set_page_config(page_title="shopgov", page_icon=":material/verified:", layout="wide")
+
+# (page name, icon, section) in menu order; the page file is pages/<name>.py.
+PAGES = [
+    ("overview", ":material/dashboard:", "governance"),
+    ("quality", ":material/fact_check:", "governance"),
+    ("catalog", ":material/menu_book:", "governance"),
+    ("listings", ":material/sell:", "assessment"),
+    ("assessment", ":material/insights:", "assessment"),
+    ("reports", ":material/description:", "assessment"),
+    ("users", ":material/manage_accounts:", "admin"),
+]
+# Planned pages, shown disabled in the menu until their release.
+PLANNED = [("personal_data", ":material/shield_person:"), ("anomalies", ":material/robot_2:")]
+
+
+def _sidebar(user: dict) -> None:
+    with st.sidebar:
+        st.markdown(f"**{ui.t('app.title')}** · {ui.t('app.tagline')}")
+        st.caption(ui.t("auth.signed_in_as", user=user["name"], role=ui.t(f"roles.{user['role']}")))
+        ui.language_switch()
+        st.caption(ui.t("nav.planned"), help=ui.t("nav.planned_help"))
+        st.markdown("  \n".join(f":gray[{icon} {ui.t(f'nav.{name}')}]" for name, icon in PLANNED))
+        if st.button(ui.t("auth.sign_out"), icon=":material/logout:", key="logout"):
+            login.logout()
+            st.rerun()
+        login.sync_cookie()
+
+
+def main() -> None:
+    user = login.current_user()
+    if user is None:
+        nav = st.navigation([st.Page(login.login_page, title=ui.t("auth.sign_in"),
+                                     icon=":material/login:", url_path="login")])
+        nav.run()
+        return
+    sections: dict[str, list[st.Page]] = {}
+    for name, icon, section in PAGES:
+        if auth.can_see_page(user["role"], name):
+            sections.setdefault(ui.t(f"nav.section_{section}"), []).append(
+                st.Page(f"pages/{name}.py", title=ui.t(f"nav.{name}"), icon=icon,
+                        url_path=name, default=(name == "overview"))
+            )
+    nav = st.navigation(sections)
+    _sidebar(user)
+    nav.run()
+
+
+main()

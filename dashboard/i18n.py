@@ -1,0 +1,94 @@
+"""English and Chinese interface strings (``i18n.yaml``) and number formatting."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+I18N_FILE = Path(__file__).with_name("i18n.yaml")
+LANGUAGES = {"en": "English", "zh": "中文"}
+DEFAULT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=2)
+def _strings(path: Path = I18N_FILE) -> dict[str, dict[str, str]]:
+    """Flatten the nested YAML into ``{"page.key": {"en": ..., "zh": ...}}``."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    flat: dict[str, dict[str, str]] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict) and set(node) <= set(LANGUAGES) and node:
+            flat[prefix] = {k: str(v) for k, v in node.items()}
+            return
+        if not isinstance(node, dict) or not node:
+            raise ValueError(f"{path}: '{prefix}' must be a mapping of strings or {{en: ..., zh: ...}}")
+        for k, v in node.items():
+            walk(f"{prefix}.{k}" if prefix else str(k), v)
+
+    walk("", raw)
+    return flat
+
+
+def all_keys() -> list[str]:
+    return sorted(_strings())
+
+
+def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The string ``key`` in ``lang`` (English if missing there), formatted with ``values``."""
+    entry = _strings().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    return text.format(**values) if values else text
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_int(n: Any) -> str:
+    """``1234567`` → ``1,234,567`` (``—`` when missing)."""
+    if _missing(n):
+        return "—"
+    return f"{int(n):,}"
+
+
+def fmt_pct(share: Any, digits: int = 1) -> str:
+    """A share in 0..1 as a percentage with one decimal: ``0.9731`` → ``97.3%``."""
+    if _missing(share):
+        return "—"
+    return f"{float(share) * 100:,.{digits}f}%"
+
+
+def fmt_num(x: Any, digits: int = 2) -> str:
+    if _missing(x):
+        return "—"
+    return f"{float(x):,.{digits}f}"
+
+
+def fmt_ts(ts: Any) -> str:
+    """Timestamps as ``YYYY-MM-DD HH:MM`` (UTC, as stored)."""
+    if ts is None or (isinstance(ts, float) and math.isnan(ts)):
+        return "—"
+    if isinstance(ts, datetime):
+        return ts.strftime("%Y-%m-%d %H:%M")
+    if isinstance(ts, date):
+        return ts.isoformat()
+    try:
+        return datetime.fromisoformat(str(ts)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(ts)
+
+
+def fmt_seconds(s: Any) -> str:
+    if _missing(s):
+        return "—"
+    s = float(s)
+    if s < 60:
+        return f"{s:,.1f} s"
+    return f"{int(s // 60)} min {int(s % 60)} s"

@@ -1,0 +1,114 @@
+"""The login form, the logged-in session and the signed "remember me" cookie.
+
+The session (``st.session_state['user']``) is re-validated against the users file on
+every run: removing a user, changing the role or the password takes effect at the next
+click. The cookie holds only a signed, timestamped token (itsdangerous, HMAC-SHA1 keyed
+with the cookie key) naming the user and a fingerprint of the password hash.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import streamlit as st
+
+from . import audit, auth, ui
+from .users import load_users
+
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 30
+
+
+def _session_user(name: str, role: str, fingerprint: str) -> dict:
+    return {"name": name, "role": role, "fp": fingerprint}
+
+
+def current_user() -> dict | None:
+    """The logged-in user of this session (from the session or a valid cookie), or None."""
+    home = ui.home()
+    session = st.session_state.get("user")
+    if session:
+        user = load_users(home).get(session["name"])
+        if user is None or auth.fingerprint(user) != session.get("fp"):
+            st.session_state.pop("user", None)
+            return None
+        if user.role != session["role"]:
+            session = _session_user(user.name, user.role, session["fp"])
+            st.session_state["user"] = session
+        return session
+    if st.session_state.get("logged_out"):
+        return None
+    token = st.context.cookies.get(auth.COOKIE_NAME)
+    user = auth.user_from_token(home, token)
+    if user is None:
+        return None
+    session = _session_user(user.name, user.role, auth.fingerprint(user))
+    st.session_state["user"] = session
+    return session
+
+
+def _cookie_script(value: str, max_age: int) -> str:
+    return (
+        "<script>document.cookie = "
+        + json.dumps(f"{auth.COOKIE_NAME}={value}; path=/; max-age={max_age}; SameSite=Strict")
+        + ";</script>"
+    )
+
+
+def sync_cookie() -> None:
+    """Write or clear the login cookie in the browser when a login or logout asked for it."""
+    token = st.session_state.pop("_set_cookie", None)
+    if token:
+        st.html(_cookie_script(token, auth.SESSION_MAX_AGE), unsafe_allow_javascript=True)
+    if st.session_state.pop("_clear_cookie", False):
+        st.html(_cookie_script("", 0), unsafe_allow_javascript=True)
+
+
+def logout() -> None:
+    user = st.session_state.pop("user", None)
+    if user:
+        audit.log_access(ui.home(), user["name"], user["role"], "logout")
+    st.session_state["logged_out"] = True
+    st.session_state["_clear_cookie"] = True
+
+
+def login_page() -> None:
+    """The only page an anonymous visitor can reach."""
+    home = ui.home()
+    sync_cookie()
+    _, mid, _ = st.columns([1, 2, 1])
+    with mid:
+        top = st.columns([3, 2])
+        top[0].title(ui.t("app.title"))
+        with top[1]:
+            ui.language_switch()
+        st.caption(ui.t("auth.subtitle"))
+        with st.form("login", clear_on_submit=False):
+            name = st.text_input(ui.t("auth.username"), key="login_name")
+            password = st.text_input(ui.t("auth.password"), type="password", key="login_password")
+            submitted = st.form_submit_button(ui.t("auth.sign_in"), type="primary", width="stretch")
+        if not load_users(home):
+            st.warning(ui.t("auth.no_users"), icon=":material/person_off:")
+        if not submitted:
+            return
+        locked_until = st.session_state.get("_locked_until", 0.0)
+        if time.time() < locked_until:
+            st.error(ui.t("auth.locked", seconds=int(locked_until - time.time()) + 1))
+            return
+        user = auth.authenticate(home, name, password)
+        if user is None:
+            failures = st.session_state.get("_failures", 0) + 1
+            st.session_state["_failures"] = failures
+            audit.log_access(home, (name or "").strip()[:64] or None, None, "login_failed")
+            if failures >= MAX_FAILURES:
+                st.session_state["_locked_until"] = time.time() + LOCKOUT_SECONDS
+                st.session_state["_failures"] = 0
+            st.error(ui.t("auth.invalid"))
+            return
+        st.session_state["_failures"] = 0
+        st.session_state.pop("logged_out", None)
+        st.session_state["user"] = _session_user(user.name, user.role, auth.fingerprint(user))
+        st.session_state["_set_cookie"] = auth.issue_token(home, user)
+        audit.log_access(home, user.name, user.role, "login")
+        st.rerun()

@@ -1,0 +1,122 @@
+"""Reports: download HTML / PDF / JSON reports; render fresh ones; admins run checks now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import audit, jobs, queries, ui
+from dashboard.ui import fmt_int, fmt_ts, t
+
+ctx = ui.page("reports")
+st.title(t("reports.title"))
+
+FORMATS = {"html": "text/html", "pdf": "application/pdf", "json": "application/json"}
+JOB_KINDS = {"check": ["check"], **{f"report-{f}": ["report", "--format", f] for f in FORMATS}}
+
+# ------------------------------------------------------------------ downloads
+st.subheader(t("reports.available"))
+ROWS_SUFFIX = "-rows"  # reports with masked row-level samples (rendered for analysts and admins)
+
+
+def _visible(p) -> bool:
+    if not p.is_file() or p.suffix.lstrip(".").lower() not in FORMATS:
+        return False
+    return ctx.can("view_rows") or not p.stem.endswith(ROWS_SUFFIX)
+
+
+reports = sorted(
+    (p for p in ctx.home.reports.glob("*") if _visible(p)), key=lambda p: p.stat().st_mtime, reverse=True,
+) if ctx.home.reports.exists() else []
+if not reports:
+    ui.empty_state("no_reports")
+else:
+    for p in reports:
+        fmt = p.suffix.lstrip(".").lower()
+        info, button = st.columns([4, 1], vertical_alignment="center")
+        stat = p.stat()
+        info.markdown(f"**{p.name}** · {fmt.upper()} · {fmt_int(stat.st_size // 1024 or 1)} KB · "
+                      f"{fmt_ts(datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None))} UTC")
+
+        def _read(path=p) -> bytes:
+            audit.log_access(ctx.home, ctx.user, ctx.role, "download_report", path.name,
+                             row_samples=path.stem.endswith(ROWS_SUFFIX))
+            return path.read_bytes()
+
+        button.download_button(t("reports.download"), data=_read, file_name=p.name, mime=FORMATS[fmt],
+                               icon=":material/download:", key=f"dl_{p.name}", width="stretch",
+                               disabled=not ctx.can("download_reports"))
+
+
+if ctx.can("view_rows"):
+    st.caption(t("reports.rows_note"))
+
+# ------------------------------------------------------------------ background jobs
+def _start(kind: str) -> None:
+    args = list(JOB_KINDS[kind])
+    if kind.startswith("report-"):
+        # the report carries masked row samples only for roles that may see them, in its own file
+        fmt = kind.split("-", 1)[1]
+        rows = ctx.can("view_rows") and fmt != "json"
+        name = f"assessment{ROWS_SUFFIX if rows else ''}.{fmt}"
+        args += ["--role", ctx.role if rows else "viewer", "--output", str(ctx.home.reports / name)]
+    job = jobs.start(ctx.home, kind, args, ctx.user)
+    audit.log_access(ctx.home, ctx.user, ctx.role, "start_job", kind, job_id=job.id)
+    st.session_state["_last_job"] = job.id
+
+
+if ctx.can("generate_reports") or ctx.can("run_checks"):
+    st.subheader(t("reports.actions"))
+    av = queries.available(ctx.home)
+    cols = st.columns(4)
+    if ctx.can("generate_reports"):
+        for col, fmt in zip(cols[:3], FORMATS, strict=True):
+            col.button(t("reports.render", fmt=fmt.upper()), key=f"render_{fmt}", icon=":material/refresh:",
+                       on_click=_start, args=(f"report-{fmt}",), width="stretch",
+                       disabled=not av["results"])
+    if ctx.can("run_checks"):
+        cols[3].button(t("reports.run_checks"), key="run_checks", icon=":material/play_arrow:", type="primary",
+                       on_click=_start, args=("check",), width="stretch", disabled=not av["warehouse"],
+                       help=t("reports.run_checks_help"))
+    if not av["warehouse"]:
+        ui.empty_state("no_warehouse")
+
+    @st.fragment(run_every="2s")
+    def _job_panel() -> None:
+        recent = jobs.list_jobs(ctx.home, limit=8)
+        if not recent:
+            st.caption(t("reports.no_jobs"))
+            return
+        running = [j for j in recent if j.status == "running"]
+        was_running = st.session_state.get("_running_jobs", set())
+        st.session_state["_running_jobs"] = {j.id for j in running}
+        if was_running - {j.id for j in running}:
+            st.rerun(scope="app")  # a job finished: refresh the report list and the cached results
+        for j in running:
+            label = t("reports.job_running", kind=j.kind, user=j.user)
+            st.progress(j.progress or 0.0, text=f"{label} — {j.last_line or '…'}")
+        table = pd.DataFrame([{
+            t("reports.col_job"): j.kind, t("reports.col_started"): fmt_ts(j.started_at),
+            t("reports.col_user"): j.user, t("reports.col_status"): t(f"jobs.{j.status}"),
+            t("reports.col_exit"): "—" if j.exit_code is None else str(j.exit_code),
+            t("reports.col_output"): j.last_line,
+        } for j in recent])
+        st.dataframe(table, hide_index=True, width="stretch")
+        last = st.session_state.get("_last_job")
+        if last and not running:
+            job = jobs.load(ctx.home, last)
+            if job and job.status != "running":
+                (st.success if job.status in ("done", "failed") else st.error)(
+                    t(f"reports.job_finished_{'ok' if job.status in ('done', 'failed') else 'error'}",
+                      kind=job.kind, status=t(f"jobs.{job.status}"),
+                      code=job.exit_code if job.exit_code is not None else "—")
+                )
+                with st.expander(t("reports.job_log")):
+                    st.code(jobs.log_text(ctx.home, job.id)[-6000:] or "—", language=None)
+
+    st.subheader(t("reports.jobs"))
+    _job_panel()
+else:
+    st.caption(t("reports.viewer_note"))

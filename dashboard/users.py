@@ -1,0 +1,265 @@
+"""Dashboard accounts: ``$SHOPGOV_HOME/config/users.yaml`` with bcrypt-hashed passwords.
+
+The file maps user names to a role and a bcrypt hash; it never holds a clear-text
+password. Writes go through a lock file and an atomic rename, so a crash never leaves a
+half-written users file. The key that signs login cookies comes from
+``$SHOPGOV_COOKIE_KEY`` or is generated once into ``$SHOPGOV_HOME/config/cookie.key``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bcrypt
+import yaml
+
+from governance.errors import ShopgovError, UsageError
+from governance.paths import Home
+
+USERS_FILE = "users.yaml"
+COOKIE_KEY_FILE = "cookie.key"
+ADMIN_NAME = "admin"
+MIN_PASSWORD_LENGTH = 8
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    password_hash: str
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def as_public_dict(self) -> dict:
+        """Everything but the hash (for listings and JSON output)."""
+        return {"name": self.name, "role": self.role, "created_at": self.created_at,
+                "updated_at": self.updated_at}
+
+
+def users_path(home: Home) -> Path:
+    return home.config / USERS_FILE
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def hash_password(password: str) -> str:
+    """bcrypt hash of ``password`` (random salt, cost 12)."""
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+# A real hash to compare against when the user does not exist, so a login attempt takes
+# the same time whether or not the name is known.
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """True if ``password`` matches the bcrypt ``password_hash``."""
+    target = (password_hash or _DUMMY_HASH).encode("ascii")
+    try:
+        ok = bcrypt.checkpw(password.encode("utf-8"), target)
+    except ValueError:
+        return False
+    return ok and password_hash is not None
+
+
+def validate_name(name: str) -> str:
+    if not _NAME.match(name or ""):
+        raise UsageError(
+            f"invalid user name {name!r}: use 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    return name
+
+
+def validate_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise UsageError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def validate_role(role: str) -> str:
+    from .auth import role_names
+
+    if role not in role_names():
+        raise UsageError(f"unknown role {role!r}; known roles: {', '.join(role_names())}")
+    return role
+
+
+def generate_password() -> str:
+    """A random password that is easy to type (16 URL-safe characters)."""
+    return secrets.token_urlsafe(12)
+
+
+def load_users(home: Home) -> dict[str, User]:
+    """All accounts (empty if the users file does not exist yet)."""
+    path = users_path(home)
+    if not path.exists():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ShopgovError(f"{path}: not valid YAML ({e})") from None
+    entries = raw.get("users") or {}
+    if not isinstance(entries, dict):
+        raise ShopgovError(f"{path}: 'users' must be a mapping of user name to settings")
+    users: dict[str, User] = {}
+    for name, entry in entries.items():
+        if not isinstance(entry, dict) or not entry.get("password_hash") or not entry.get("role"):
+            raise ShopgovError(f"{path}: user {name!r} needs 'role' and 'password_hash'")
+        users[str(name)] = User(
+            name=str(name), role=str(entry["role"]), password_hash=str(entry["password_hash"]),
+            created_at=entry.get("created_at"), updated_at=entry.get("updated_at"),
+        )
+    return users
+
+
+def get_user(home: Home, name: str) -> User | None:
+    return load_users(home).get(name)
+
+
+@contextlib.contextmanager
+def _locked(home: Home) -> Iterator[None]:
+    home.config.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home.config / ".users.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _save(home: Home, users: dict[str, User]) -> None:
+    path = users_path(home)
+    body = {
+        "users": {
+            u.name: {"role": u.role, "password_hash": u.password_hash,
+                     "created_at": u.created_at, "updated_at": u.updated_at}
+            for u in sorted(users.values(), key=lambda u: u.name)
+        }
+    }
+    text = (
+        "# shopgov dashboard accounts (bcrypt hashes only). Edit with `shopgov users ...`.\n"
+        + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+    )
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def add_user(home: Home, name: str, role: str, password: str, *, replace: bool = False) -> User:
+    """Create an account (``replace=True`` overwrites an existing one)."""
+    validate_name(name)
+    validate_role(role)
+    validate_password(password)
+    with _locked(home):
+        users = load_users(home)
+        if name in users and not replace:
+            raise UsageError(f"user {name!r} already exists (use `shopgov users passwd {name}` to change the password)")
+        now = _now()
+        created = users[name].created_at if name in users else now
+        users[name] = User(name, role, hash_password(password), created, now)
+        _save(home, users)
+        return users[name]
+
+
+def _admins(users: dict[str, User]) -> list[str]:
+    return [u.name for u in users.values() if u.role == "admin"]
+
+
+def remove_user(home: Home, name: str) -> None:
+    """Delete an account; the last admin cannot be removed."""
+    with _locked(home):
+        users = load_users(home)
+        if name not in users:
+            raise UsageError(f"no user {name!r} in {users_path(home)}")
+        if users[name].role == "admin" and _admins(users) == [name]:
+            raise UsageError(f"cannot remove {name!r}: it is the only admin")
+        del users[name]
+        _save(home, users)
+
+
+def set_password(home: Home, name: str, password: str) -> User:
+    """Change a password (existing login cookies of that user stop working)."""
+    validate_password(password)
+    with _locked(home):
+        users = load_users(home)
+        if name not in users:
+            raise UsageError(f"no user {name!r} in {users_path(home)}")
+        u = users[name]
+        users[name] = User(u.name, u.role, hash_password(password), u.created_at, _now())
+        _save(home, users)
+        return users[name]
+
+
+def set_role(home: Home, name: str, role: str) -> User:
+    """Change a user's role; the last admin cannot be demoted."""
+    validate_role(role)
+    with _locked(home):
+        users = load_users(home)
+        if name not in users:
+            raise UsageError(f"no user {name!r} in {users_path(home)}")
+        u = users[name]
+        if u.role == "admin" and role != "admin" and _admins(users) == [name]:
+            raise UsageError(f"cannot change the role of {name!r}: it is the only admin")
+        users[name] = User(u.name, role, u.password_hash, u.created_at, _now())
+        _save(home, users)
+        return users[name]
+
+
+def ensure_admin(home: Home) -> str | None:
+    """Create the ``admin`` account if no admin exists; return its initial password once.
+
+    The password comes from ``$SHOPGOV_ADMIN_PASSWORD`` or is generated. Returns None
+    when an admin already exists (nothing is changed).
+    """
+    home.ensure()
+    with _locked(home):
+        users = load_users(home)
+        if _admins(users):
+            return None
+    password = os.environ.get("SHOPGOV_ADMIN_PASSWORD") or generate_password()
+    name = ADMIN_NAME
+    if name in load_users(home):  # an 'admin' account with another role: keep it, use a new name
+        name = f"{ADMIN_NAME}-{secrets.token_hex(2)}"
+    add_user(home, name, "admin", password)
+    return password if name == ADMIN_NAME else f"{password} (user {name})"
+
+
+def cookie_key(home: Home) -> str:
+    """The secret that signs login cookies: ``$SHOPGOV_COOKIE_KEY`` or a generated file."""
+    env = os.environ.get("SHOPGOV_COOKIE_KEY")
+    if env:
+        return env
+    path = home.config / COOKIE_KEY_FILE
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+    home.config.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    try:
+        os.link(tmp, path)  # first writer wins; a concurrent creator keeps its own key
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key

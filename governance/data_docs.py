@@ -1,0 +1,108 @@
+"""GX Data Docs for check runs, written to ``$SHOPGOV_HOME/data_docs`` and free of personal data.
+
+Runs validate with a counts-only ``result_format`` (no unexpected values, no sample rows),
+and every validation result is additionally passed through :func:`sanitize_result` before
+it is stored, rendered or sent anywhere: value lists are dropped, observed values of
+PII-classified columns are removed, and free text (exception messages) is scrubbed with
+:func:`governance.privacy.scrub_text`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+from great_expectations.checkpoint import UpdateDataDocsAction
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+from .check_suites import COUNT_OBSERVED, COUNTS_ONLY  # noqa: F401  (re-exported)
+from .privacy import scrub_text
+
+SITE_NAME = "shopgov"
+
+# Result keys that can carry data values; never kept.
+_VALUE_KEYS = (
+    "partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list",
+    "unexpected_list", "unexpected_index_list", "unexpected_index_query", "unexpected_rows",
+    "details",
+)
+
+
+def site_config(folder: Path) -> dict[str, Any]:
+    """A GX Data Docs site writing static HTML into ``folder``."""
+    return {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+    }
+
+
+class BuildDataDocsAction(UpdateDataDocsAction):
+    """GX's UpdateDataDocsAction, but the site is rebuilt once per run, not once per suite."""
+
+    type: Literal["shopgov_data_docs"] = "shopgov_data_docs"  # type: ignore[assignment]
+
+    def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
+        ids: list[Any] = []
+        for rid, result in checkpoint_result.run_results.items():
+            ids += [rid, ExpectationSuiteIdentifier(name=result.suite_name)]
+        self._build_data_docs(site_names=self.site_names, resource_identifiers=ids)
+        return {
+            rid: {s["site_name"]: s["site_url"]
+                  for s in self._get_docs_sites_urls(resource_identifier=rid, site_names=self.site_names)}
+            for rid in checkpoint_result.run_results
+        }
+
+
+def _scrub(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return scrub_text(obj)
+    if isinstance(obj, dict):
+        return {k: _scrub(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_scrub(v) for v in obj]
+    return obj
+
+
+def sanitize_expectation_result(res: Any, pii_columns: set[str]) -> None:
+    """Strip values from one GX ``ExpectationValidationResult`` in place."""
+    result = res.result if isinstance(res.result, dict) else {}
+    for key in _VALUE_KEYS:
+        result.pop(key, None)
+    config = res.expectation_config
+    column = (config.meta or {}).get("column") if config else None
+    touched = set(str(column or "").split(",")) & pii_columns
+    if touched and (config is None or config.type not in COUNT_OBSERVED):
+        result.pop("observed_value", None)
+    res.result = _scrub(result)
+    if res.exception_info:
+        res.exception_info = _scrub(res.exception_info)
+
+
+def sanitize_result(suite_result: Any, pii_columns: set[str]) -> Any:
+    """Strip values from a GX ``ExpectationSuiteValidationResult`` in place; returns it."""
+    for res in suite_result.results:
+        sanitize_expectation_result(res, pii_columns)
+    return suite_result
+
+
+def prune(folder: Path, keep_days: int | None) -> int:
+    """Delete Data Docs validation pages older than ``keep_days``; returns pages deleted."""
+    if keep_days is None:
+        return 0
+    root = folder / "validations"
+    if not root.exists():
+        return 0
+    cutoff = time.time() - keep_days * 86400
+    deleted = 0
+    for page in root.rglob("*.html"):
+        if page.stat().st_mtime < cutoff:
+            page.unlink()
+            deleted += 1
+    for d in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(d.iterdir()):
+            shutil.rmtree(d, ignore_errors=True)
+    return deleted

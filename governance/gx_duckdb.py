@@ -1,0 +1,267 @@
+"""Great Expectations (GX 1.x) pushed down into DuckDB.
+
+Two pieces, neither of which modifies GX:
+
+1. **A SQLAlchemy dialect adapter.** GX's SQL engine runs each query inside
+   ``with engine.connect()`` and reads the rows *after* the connection went back to the
+   pool. ``duckdb_engine``'s cursor is the DuckDB connection itself, so releasing it (which
+   rolls back) throws the pending result away and every expectation fails with
+   ``IndexError`` in ``resolve_metric_bundle``. :class:`BufferedDuckDBDialect` is
+   duckdb_engine's dialect whose execution context fetches each result fully while the
+   connection is still checked out. It is registered as ``duckdb.buffered``
+   (URLs ``duckdb+buffered:////abs/path.duckdb``).
+
+2. **A GX data source and execution engine for DuckDB** (``type: shopgov_duckdb``) that
+   open the file read-only and replace the metrics where GX's generic SQL reads the data
+   more than once, with single-pass DuckDB queries that return the same numbers (the
+   differential test compares them with GX's pandas engine):
+
+   * ``column_values.unique.unexpected_count``: GX partitions a window over the whole
+     table and runs it twice; here a GROUP BY on 8-byte hashes of the value, verified
+     exactly on the few rows whose hash repeats (2-3x faster on 10M rows, less memory).
+   * ``compound_columns.unique.unexpected_count``: GX groups, then joins the groups back
+     to every column of the table; here the same hash-then-verify GROUP BY over the key
+     columns. (GX's join also drops rows whose key has a NULL, unlike its pandas engine;
+     this one matches pandas.)
+   * ``<map metric>.unexpected_values``: with ``partial_unexpected_count: 0`` (the counts-only
+     result format shopgov always uses) GX still runs one ``LIMIT 0`` query per expectation;
+     here no query at all.
+   * ``unexpected_rows_query.table``: GX runs every ``UnexpectedRowsExpectation`` query
+     twice, once to count and once to fetch up to 200 sample rows, which it then discards
+     unless ``result_format`` is ``COMPLETE``. Here the sample is fetched only for
+     ``COMPLETE``, so each SQL rule is one query and no row of data leaves DuckDB.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import duckdb
+import sqlalchemy as sa
+from duckdb_engine import ConnectionWrapper
+from duckdb_engine import Dialect as _DuckDBDialect
+from great_expectations.datasource.fluent import SQLDatasource
+from great_expectations.execution_engine import SqlAlchemyExecutionEngine
+from great_expectations.expectations.metrics.metric_provider import MetricProvider, metric_value
+from great_expectations.expectations.metrics.query_metrics.query_table.unexpected_rows_query_table import (
+    UnexpectedRowsQueryTable,
+)
+from sqlalchemy import pool
+from sqlalchemy.dialects import registry
+from sqlalchemy.engine import cursor as _cursor
+
+DIALECT_NAME = "duckdb.buffered"
+URL_SCHEME = "duckdb+buffered"
+DATASOURCE_TYPE = "shopgov_duckdb"
+
+
+# --------------------------------------------------------------------------- dialect
+class BufferedExecutionContext(_DuckDBDialect.execution_ctx_cls):  # type: ignore[misc,name-defined]
+    """Fetch every row set as soon as the statement ran (before the connection is released)."""
+
+    def post_exec(self) -> None:
+        super().post_exec()
+        cursor = self.cursor
+        if cursor is not None and cursor.description is not None:
+            self.cursor_fetch_strategy = _cursor.FullyBufferedCursorFetchStrategy(
+                cursor, alternate_description=cursor.description
+            )
+
+
+class BufferedDuckDBDialect(_DuckDBDialect):
+    """duckdb_engine's dialect with fully buffered results (see the module docstring)."""
+
+    driver = "buffered"
+    execution_ctx_cls = BufferedExecutionContext
+    supports_statement_cache = False
+
+    @classmethod
+    def get_pool_class(cls, url: Any) -> type[pool.Pool]:
+        """One connection per thread, kept open: TEMP tables (rule families) stay visible to GX."""
+        return pool.SingletonThreadPool
+
+    def connect(self, *cargs: Any, **cparams: Any) -> ConnectionWrapper:
+        """Open DuckDB with exactly the caller's settings.
+
+        duckdb_engine adds a ``custom_user_agent`` setting; DuckDB refuses a second
+        connection to a file already open in this process with different settings, so
+        the warehouse could not be read by GX and by plain ``duckdb.connect(read_only=True)``
+        at once. Without it both share one read-only database instance. ``settings`` in the
+        connect args (``{"memory_limit": "1GB"}``) are applied with ``SET`` instead.
+        """
+        config = dict(cparams.pop("config", None) or {})
+        config.update(cparams.pop("url_config", None) or {})
+        settings = dict(cparams.pop("settings", None) or {})
+        cparams.pop("preload_extensions", None)
+        cparams.pop("register_filesystems", None)
+        if config:
+            cparams["config"] = config
+        conn = duckdb.connect(*cargs, **cparams)
+        for name, value in settings.items():  # e.g. memory_limit: SET works on shared instances
+            if not re.fullmatch(r"[a-z_]+", name):
+                raise ValueError(f"bad DuckDB setting name {name!r}")
+            conn.execute(f"SET {name} = ?", [value])
+        return ConnectionWrapper(conn)
+
+
+def register() -> None:
+    """Make ``duckdb+buffered://`` URLs resolve to :class:`BufferedDuckDBDialect` (idempotent)."""
+    registry.register(DIALECT_NAME, __name__, "BufferedDuckDBDialect")
+
+
+def url_for(path: Path | str) -> str:
+    """The SQLAlchemy URL of a DuckDB file for the buffered dialect."""
+    return f"{URL_SCHEME}:///{Path(path).resolve()}"
+
+
+def create_engine(path: Path | str, *, read_only: bool = True, **kwargs: Any) -> sa.Engine:
+    """A SQLAlchemy engine on ``path`` through the buffered dialect (read-only by default)."""
+    register()
+    connect_args = dict(kwargs.pop("connect_args", {}) or {})
+    connect_args.setdefault("read_only", read_only)
+    return sa.create_engine(url_for(path), connect_args=connect_args, **kwargs)
+
+
+# --------------------------------------------------------------------------- GX engine
+class DuckDBExecutionEngine(SqlAlchemyExecutionEngine):
+    """GX's SQL execution engine; metrics registered for this class override the generic ones."""
+
+
+class DuckDBDatasource(SQLDatasource):
+    """A GX SQL data source on a DuckDB file, through the buffered dialect.
+
+    ``context.data_sources.add_shopgov_duckdb(name, connection_string=url_for(path),
+    kwargs={"connect_args": {"read_only": True}})``.
+    """
+
+    type: Literal["shopgov_duckdb"] = "shopgov_duckdb"  # type: ignore[assignment]
+
+    @property
+    def execution_engine_type(self) -> type[SqlAlchemyExecutionEngine]:
+        return DuckDBExecutionEngine
+
+
+def _domain(engine: SqlAlchemyExecutionEngine, domain_kwargs: dict) -> Any:
+    """The batch (with any row_condition applied) as a FROM-able subquery."""
+    selectable = engine.get_domain_records(domain_kwargs=domain_kwargs)
+    if isinstance(selectable, sa.Select):
+        return selectable.subquery()
+    return selectable
+
+
+def _scalar(engine: SqlAlchemyExecutionEngine, query: Any) -> int:
+    row = engine.execute_query(query).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def duplicate_rows(engine: SqlAlchemyExecutionEngine, source: Any, columns: list[str], where: Any) -> int:
+    """Rows of ``source`` whose values of ``columns`` occur more than once (NULLs group together).
+
+    Two steps, both exact: group 8-byte hashes of the key (a far smaller hash table than
+    the key strings themselves), then group the real values of only the rows whose hash
+    repeats. On 10M UUID strings this is ~30% faster than one GROUP BY on the strings
+    and needs a fraction of the memory.
+    """
+    cols = [sa.column(c) for c in columns]
+    key = sa.func.hash(*cols)
+    repeated = (
+        sa.select(key.label("k")).select_from(source).where(where)
+        .group_by(key).having(sa.func.count() > 1).subquery()
+    )
+    groups = (
+        sa.select(sa.func.count().label("n")).select_from(source)
+        .where(where, key.in_(sa.select(repeated.c.k)))
+        .group_by(*cols).having(sa.func.count() > 1).subquery()
+    )
+    return _scalar(engine, sa.select(sa.func.coalesce(sa.func.sum(groups.c.n), 0)))
+
+
+class DuckDBColumnValuesUniqueCount(MetricProvider):
+    """Rows whose (non-null) value occurs more than once: hash-then-verify GROUP BY, no window."""
+
+    metric_name = "column_values.unique.unexpected_count"
+    domain_keys = ("batch_id", "table", "column", "row_condition", "condition_parser")
+    value_keys = ()
+
+    @metric_value(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration):  # noqa: N805
+        source = _domain(execution_engine, metric_domain_kwargs)
+        column = metric_domain_kwargs["column"]
+        return duplicate_rows(execution_engine, source, [column], sa.column(column).is_not(None))
+
+
+class DuckDBCompoundColumnsUniqueCount(MetricProvider):
+    """Rows whose combination of ``column_list`` values occurs more than once (GROUP BY, no join)."""
+
+    metric_name = "compound_columns.unique.unexpected_count"
+    domain_keys = ("batch_id", "table", "column_list", "row_condition", "condition_parser", "ignore_row_if")
+    value_keys = ()
+
+    @metric_value(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration):  # noqa: N805
+        kwargs = dict(metric_domain_kwargs)
+        column_list = kwargs.pop("column_list")
+        ignore_row_if = kwargs.pop("ignore_row_if", "all_values_are_missing")
+        source = _domain(execution_engine, kwargs)
+        present = [sa.column(c).is_not(None) for c in column_list]
+        where = {"all_values_are_missing": sa.or_(*present),
+                 "any_value_is_missing": sa.and_(*present)}.get(ignore_row_if, sa.true())
+        return duplicate_rows(execution_engine, source, list(column_list), where)
+
+
+class DuckDBUnexpectedRowsQueryTable(UnexpectedRowsQueryTable):
+    """Sample rows of an UnexpectedRowsExpectation only when they will be reported (COMPLETE)."""
+
+    _sample_formats: ClassVar[set[str]] = {"COMPLETE"}
+
+    @metric_value(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration):  # noqa: N805
+        fmt = (runtime_configuration or {}).get("result_format", "SUMMARY")
+        if isinstance(fmt, dict):
+            fmt = fmt.get("result_format", "SUMMARY")
+        if str(fmt).upper() not in cls._sample_formats:
+            return []
+        return UnexpectedRowsQueryTable._sqlalchemy.__wrapped__(
+            cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration
+        )
+
+
+def _counts_only(result_format: Any) -> bool:
+    return (isinstance(result_format, dict) and result_format.get("partial_unexpected_count") == 0
+            and result_format.get("result_format") != "COMPLETE")
+
+
+def _register_sample_shortcuts() -> None:
+    """Skip the sample-values query of every map metric when no values are wanted."""
+    from great_expectations.expectations.registry import _registered_metrics, register_metric
+
+    for name, definition in list(_registered_metrics.items()):
+        if not name.endswith(".unexpected_values"):
+            continue
+        provider = definition.get("providers", {}).get(SqlAlchemyExecutionEngine.__name__)
+        if not provider or provider[1] is None:
+            continue
+        metric_class, generic = provider
+
+        def shortcut(*, cls: Any, execution_engine: Any, metric_domain_kwargs: dict,
+                     metric_value_kwargs: dict, metrics: dict, runtime_configuration: Any = None,
+                     _generic: Any = generic) -> Any:
+            if _counts_only((metric_value_kwargs or {}).get("result_format")):
+                return []
+            return _generic(cls=cls, execution_engine=execution_engine,
+                            metric_domain_kwargs=metric_domain_kwargs,
+                            metric_value_kwargs=metric_value_kwargs, metrics=metrics,
+                            runtime_configuration=runtime_configuration)
+
+        register_metric(
+            metric_name=name, metric_domain_keys=tuple(definition["metric_domain_keys"]),
+            metric_value_keys=tuple(definition["metric_value_keys"]),
+            execution_engine=DuckDBExecutionEngine, metric_class=metric_class,
+            metric_provider=shortcut, metric_fn_type=getattr(generic, "metric_fn_type", None),
+        )
+
+
+register()
+_register_sample_shortcuts()

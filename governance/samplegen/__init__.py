@@ -1,0 +1,1 @@
+"""Building blocks of the deterministic sample-data generator (see ``governance.sample``)."""

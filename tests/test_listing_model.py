@@ -1,0 +1,336 @@
+"""Listing-quality model: a real (tiny) BERT fine-tune, save/load, scoring contract, CLI errors.
+
+One small model is fine-tuned once per module on a few dozen hand-written titles; the tests
+then score files and a warehouse with it through the library and the ``shopgov`` CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from assess.listing.data import load_labelled
+from assess.listing.model import ListingModel, set_threads
+from assess.listing.rules import heuristic_raw, rule_reasons
+from assess.listing.score import OUTPUT_COLUMNS, score_frame
+from assess.listing.train import TrainConfig, _mean_loss, fine_tune, resolve_model_dir, train
+from dashboard import cmd_model  # noqa: F401  (registers train / flag)
+from dashboard.cli import app
+from governance.paths import get_home
+
+GOOD = [
+    "Hanes Men's Crew Neck Cotton T-Shirt, Black, Large",
+    "KitchenAid 5 Quart Tilt-Head Stand Mixer, Empire Red",
+    "Lodge 10.25 Inch Cast Iron Skillet",
+    "Samsung 55-Inch Class 4K UHD Smart TV",
+    "Purina ONE Chicken and Rice Dry Dog Food, 16.5 lb Bag",
+    "DEWALT 20V MAX Cordless Drill with Battery and Charger",
+    "Coleman Sundome 4-Person Camping Tent with Rainfly",
+    "Pilot G2 Gel Pens, Fine Point, Black Ink, 12 Count",
+    "CeraVe Moisturizing Cream for Dry Skin, 16 oz",
+    "LEGO Classic Creative Bricks Building Set, 484 Pieces",
+    "Graco Lightweight Baby Stroller with Canopy, Gray",
+    "Bosch Ceramic Front Brake Pads for 2015-2020 Ford F-150",
+    "Mainstays 5-Shelf Wood Bookcase, Espresso",
+    "Fossil Women's Stainless Steel Analog Watch, Rose Gold",
+    "Apple AirPods Pro 2",
+    "Stanley 25 ft Tape Measure",
+    "Utopia Bedding Queen Microfiber Sheet Set, White",
+    "Miracle-Gro All Purpose Potting Mix, 8 qt",
+    "Nike Women's Revolution 6 Running Shoes, Size 8",
+    "Folgers Classic Roast Ground Coffee, 25.9 oz",
+]
+NOT_CONCISE = [
+    "Dog Bed Pet Bed for Large Dogs Dog Sofa Bed Washable Pet Couch Cat Bed Dog Mattress",
+    "Wireless Earbuds Bluetooth Headphones Earphones In Ear Earbud Sports Headset for Men Women Kids",
+    "Hot Sale 2024 New Women Handbag Shoulder Bag Tote Bag Purse Best Gift Free Shipping",
+    "Phone Case for iPhone 15 14 13 12 11 Pro Max Mini Plus Shockproof Cover Case Phone Cover",
+    "Yoga Mat Exercise Mat Fitness Mat Workout Mat Gym Mat for Home Gym Pilates Yoga",
+    "Water Bottle Sports Bottle Insulated Bottle for Gym Travel School Office Camping Hiking",
+    "Kitchen Knife Set Knife Block Set Chef Knife Kitchen Knives Cutlery Set Knives",
+    "Toys for Boys Girls Kids Toddlers Birthday Christmas Gifts Educational Toys STEM Toys",
+    "Solar Lights Outdoor Garden Lights Solar Pathway Lights for Yard Patio Lawn Walkway",
+    "Necklace for Women Gift for Mom Wife Girlfriend Birthday Christmas Valentine Jewelry Gift",
+    "Running Shoes Sneakers Walking Shoes Tennis Shoes Athletic Shoes Gym Shoes Trainers",
+    "Office Chair Desk Chair Computer Chair Gaming Chair Task Chair Swivel Chair",
+    "Throw Pillow Covers Pillow Cases Cushion Covers for Couch Sofa Bed Living Room Bedroom",
+    "Bath Towels Towel Set Towels for Bathroom Hotel Gym Spa Beach Pool Quick Dry Towels",
+]
+NOT_CLEAR = ["Nice item", "Great product for you", "XR-2210 V2 Black", "Best Gift Free Shipping Hot Sale",
+             "Soft Comfortable Black Large", "Lot of 3"]
+
+
+def tiny_frame() -> pd.DataFrame:
+    rows = [(t, 1, 1) for t in GOOD] + [(t, 1, 0) for t in NOT_CONCISE] + [(t, 0, 0) for t in NOT_CLEAR]
+    return pd.DataFrame(rows, columns=["title", "clarity", "conciseness"]).assign(description=None)
+
+
+TINY = TrainConfig(epochs=3, batch_size=8, lr=2e-4, max_length=32, evals_per_epoch=1, patience=4,
+                   warmup_fraction=0.0, real_titles=False, val_fraction=0.2)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A home with one tiny fine-tuned model (trained once for the module)."""
+    set_threads(2)
+    home = get_home(tmp_path_factory.mktemp("listing") / "home").ensure()
+    card = train(home, tiny_frame(), TINY, progress=False, log=lambda m: None)
+    return home, card
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+# ---- training --------------------------------------------------------------------------------
+def test_tiny_fine_tune_decreases_the_loss():
+    set_threads(2)
+    df = tiny_frame()
+    model = ListingModel.from_base(max_length=24, seed=5)
+    ids = model.encode(df["title"].tolist())
+    y = df[["clarity", "conciseness"]].to_numpy().astype(np.float32)
+    before, _ = _mean_loss(model, ids, y)
+    hist = fine_tune(model, ids, y, cfg=TrainConfig(epochs=3, batch_size=8, lr=2e-4, warmup_fraction=0.0, seed=5),
+                     progress=False)
+    after, _ = _mean_loss(model, ids, y)
+    assert after < before * 0.8, (before, after)
+    assert np.mean(hist["train_loss"][-3:]) < np.mean(hist["train_loss"][:3])
+
+
+def test_training_saves_model_card_and_latest_pointer(trained):
+    home, card = trained
+    path = resolve_model_dir(home)
+    assert path.name == card["model_version"]
+    assert (home.models / "latest").read_text().strip() == path.name
+    for f in ("model.safetensors", "listing_config.json", "model_card.json", "MODEL_CARD.md"):
+        assert (path / f).exists(), f
+    saved = json.loads((path / "model_card.json").read_text())
+    assert len(saved["data"]["sha256"]) == 64
+    assert saved["data"]["rows"] == len(tiny_frame())
+    metrics = saved["metrics_validation"]
+    assert {"model", "prior", "tfidf_logreg", "heuristic"} <= set(metrics)
+    for name in metrics:
+        assert {"roc_auc", "pr_auc", "f1", "rmse"} <= set(metrics[name]["low_quality"])
+    assert set(saved["robustness"]) >= {"case", "typo", "reorder"}
+    assert all(0 < t < 20 for t in saved["calibration"]["temperature"].values())
+    assert "ROC-AUC" in (path / "MODEL_CARD.md").read_text()
+
+
+# ---- save / load / determinism ------------------------------------------------------------------
+def test_save_load_round_trip_gives_identical_outputs(trained, tmp_path):
+    home, _ = trained
+    model = ListingModel.load(resolve_model_dir(home))
+    titles = GOOD[:5] + NOT_CONCISE[:5]
+    before = model.logits(titles)
+    model.save(tmp_path / "copy")
+    again = ListingModel.load(tmp_path / "copy")
+    np.testing.assert_array_equal(before, again.logits(titles))
+    assert again.config.threshold == model.config.threshold
+    assert again.config.temperature == model.config.temperature
+
+
+def test_scoring_is_deterministic_and_order_independent(trained):
+    home, _ = trained
+    fast = ListingModel.load(resolve_model_dir(home), fast=True)
+    df = pd.DataFrame({"title": GOOD + NOT_CONCISE + NOT_CLEAR})
+    a = score_frame(fast, df, progress=False)
+    b = score_frame(fast, df, progress=False)
+    pd.testing.assert_frame_equal(a, b)
+    rev = score_frame(fast, df.iloc[::-1], progress=False, explain=False).loc[df.index]
+    np.testing.assert_allclose(rev["low_quality_score"], a["low_quality_score"], atol=1e-5)
+    assert a["low_quality_score"].between(0, 1).all()
+    np.testing.assert_allclose(a["low_quality_score"], 1 - a["clarity_score"] * a["conciseness_score"], atol=1e-5)
+
+
+def test_fast_path_agrees_with_fp32(trained):
+    home, _ = trained
+    path = resolve_model_dir(home)
+    titles = GOOD + NOT_CONCISE + NOT_CLEAR
+    fp32 = ListingModel.load(path).predict(titles)["low_quality"]
+    int8 = ListingModel.load(path, fast=True).predict(titles)["low_quality"]
+    assert np.corrcoef(fp32, int8)[0, 1] > 0.95
+    assert np.abs(fp32 - int8).max() < 0.25
+
+
+# ---- reasons -------------------------------------------------------------------------------------
+def test_rule_reasons_and_heuristic():
+    codes = lambda t, d=None: {r["code"] for r in rule_reasons(t, d)}  # noqa: E731
+    assert "REPEATED_WORDS" in codes("Dog Bed Pet Bed Dog Sofa Bed for Dogs")
+    assert "ALL_CAPS" in codes("STAINLESS STEEL FRYING PAN NONSTICK SKILLET")
+    assert "TOO_SHORT" in codes("Nice")
+    assert "SPAM_TERMS" in codes("Hot Sale Free Shipping Women Handbag")
+    assert "MISSING_PRODUCT_TYPE" in codes("Great product for you")
+    assert "HTML" in codes("Cotton T-Shirt", "<p>Soft</p>")
+    contact = rule_reasons("Cotton T-Shirt call 138 1234 5678", "mail me: seller@example.com")
+    assert {"CONTACT_DETAILS"} <= {r["code"] for r in contact}
+    text = json.dumps(contact)
+    assert "5678" not in text and "seller@example.com" not in text
+    assert not codes("Lodge 10.25 Inch Cast Iron Skillet")
+    assert heuristic_raw(NOT_CONCISE[0]) > heuristic_raw(GOOD[0])
+
+
+def test_flagged_rows_carry_reasons_and_top_tokens(trained):
+    home, _ = trained
+    fast = ListingModel.load(resolve_model_dir(home), fast=True)
+    df = pd.DataFrame({"title": GOOD + NOT_CONCISE + NOT_CLEAR})
+    out = score_frame(fast, df, progress=False)
+    assert out["flagged"].any()
+    for _, row in out[out["flagged"]].iterrows():
+        codes = {r["code"] for r in row["reasons"]}
+        assert codes & {"MODEL_LOW_CLARITY", "MODEL_LOW_CONCISENESS"}, row
+        assert all(r["message"] for r in row["reasons"])
+    tokens = [t for ts in out.loc[out["flagged"], "top_tokens"] for t in ts]
+    assert tokens and all(t["weight"] > 0 for t in tokens)
+    assert (out.loc[~out["flagged"], "top_tokens"].map(len) == 0).all()  # attributions only for flags
+
+
+# ---- CLI: flag --input/--output ------------------------------------------------------------------
+def test_flag_input_output_contract_via_cli(trained, tmp_path):
+    home, _ = trained
+    src = tmp_path / "listings.csv"
+    pd.DataFrame({"sku": [f"s{i}" for i in range(len(GOOD + NOT_CONCISE))], "title": GOOD + NOT_CONCISE,
+                  "description": ["<b>bold</b>"] + [""] * (len(GOOD + NOT_CONCISE) - 1)}).to_csv(src, index=False)
+    out = tmp_path / "scored.csv"
+    r = subprocess.run([sys.executable, "-m", "dashboard.cli", "flag", "--input", str(src), "--output", str(out),
+                        "--home", str(home.root), "--json", "-"], capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    scored = pd.read_csv(out)
+    assert list(scored.columns) == ["sku", "title", "description", *OUTPUT_COLUMNS]
+    assert len(scored) == len(GOOD + NOT_CONCISE) == summary["n_scored"]
+    assert scored["low_quality_score"].between(0, 1).all()
+    thr = summary["threshold"]
+    assert (scored["flagged"] == (scored["low_quality_score"] >= thr)).all()
+    reasons = scored["reasons"].map(json.loads)
+    assert all(isinstance(r, list) for r in reasons)
+    assert all(r for r, f in zip(reasons, scored["flagged"], strict=True) if f)
+    assert "HTML" in {x["code"] for x in reasons.iloc[0]}
+
+    jl = tmp_path / "scored.jsonl"
+    res = run_cli("flag", "--input", str(src), "--output", str(jl), "--home", str(home.root), "--no-explain")
+    assert res.exit_code == 0, res.output
+    rows = pd.read_json(jl, lines=True)
+    assert isinstance(rows["reasons"].iloc[0], list) and len(rows) == len(scored)
+
+
+def test_flag_errors_name_the_file_and_column(trained, tmp_path):
+    home, _ = trained
+    no_title = tmp_path / "no_title.csv"
+    pd.DataFrame({"name": ["Lodge Skillet"], "price": [20]}).to_csv(no_title, index=False)
+    r = run_cli("flag", "--input", str(no_title), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 3
+    assert "no_title.csv" in r.output and "'title'" in r.output
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    r = run_cli("flag", "--input", str(empty), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 3
+    assert "empty.csv" in r.output and "empty" in r.output
+
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("title,description\n")
+    r = run_cli("flag", "--input", str(header_only), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 3 and "header.csv" in r.output
+    assert not (tmp_path / "o.csv").exists()
+
+    r = run_cli("flag", "--input", str(no_title), "--home", str(home.root))
+    assert r.exit_code == 2
+
+
+def test_commands_without_a_model_say_how_to_train(tmp_path):
+    empty_home = tmp_path / "nomodel"
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"title": GOOD[:2]}).to_csv(src, index=False)
+    r = run_cli("flag", "--input", str(src), "--output", str(tmp_path / "o.csv"), "--home", str(empty_home))
+    assert r.exit_code == 3
+    assert "no trained model" in r.output and "shopgov train" in r.output
+
+
+def test_train_if_missing_skips_when_a_model_exists(trained, tmp_path):
+    home, card = trained
+    before = sorted(p.name for p in home.models.iterdir())
+    r = run_cli("train", "--if-missing", "--home", str(home.root), "--json", str(tmp_path / "t.json"))
+    assert r.exit_code == 0, r.output
+    assert str(resolve_model_dir(home)) in r.output.replace("\n", "")
+    assert json.loads((tmp_path / "t.json").read_text())["trained"] is False
+    assert sorted(p.name for p in home.models.iterdir()) == before
+
+
+def test_train_if_missing_trains_when_none_exists(tmp_path):
+    data = tmp_path / "labelled.jsonl"
+    tiny_frame().drop(columns="description").to_json(data, orient="records", lines=True)
+    home = tmp_path / "fresh"
+    args = ["train", "--if-missing", "--data", str(data), "--epochs", "1", "--batch-size", "8",
+            "--max-length", "24", "--no-real-titles", "--home", str(home), "--json", str(tmp_path / "t.json")]
+    r = run_cli(*args)
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "t.json").read_text())
+    assert summary["trained"] is True
+    assert resolve_model_dir(get_home(home)).name == summary["model_version"]
+
+
+# ---- labelled data formats ---------------------------------------------------------------------------
+def test_load_labelled_formats_and_errors(tmp_path):
+    single = tmp_path / "single.csv"
+    pd.DataFrame({"title": ["Lodge Skillet", "Nice item"], "label": [1, 0]}).to_csv(single, index=False)
+    df = load_labelled(single)
+    assert df["clarity"].tolist() == [1, 0] and df["conciseness"].tolist() == [1, 0]
+
+    folder = tmp_path / "cikm"
+    folder.mkdir()
+    (folder / "data_train.csv").write_text(
+        'my,SKU1,"Apple iPhone 15 Case",Mobiles,Cases,Phone Cases,"<ul><li>slim</li></ul>",9.9,local\n'
+        'sg,SKU2,"Hot Sale Case Cover Case Phone Case",Mobiles,Cases,Phone Cases,,5.0,international\n')
+    (folder / "clarity_train.labels").write_text("1\n1\n")
+    (folder / "conciseness_train.labels").write_text("1\n0\n")
+    df = load_labelled(folder / "data_train.csv")
+    assert df["title"].tolist() == ["Apple iPhone 15 Case", "Hot Sale Case Cover Case Phone Case"]
+    assert df["conciseness"].tolist() == [1, 0] and df["source"].iloc[0] == "cikm2017:my"
+    assert len(load_labelled(folder)) == 2
+
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"title": ["a b c", "d e f"], "clarity": [1, 2], "conciseness": [1, 0]}).to_csv(bad, index=False)
+    with pytest.raises(Exception, match=r"bad.csv.*row 3.*clarity"):
+        load_labelled(bad)
+
+
+# ---- warehouse scoring ----------------------------------------------------------------------------------
+def test_flag_scores_the_warehouse_into_results(trained):
+    from governance.warehouse import atomic_write, ensure_warehouse
+
+    home, card = trained
+    ensure_warehouse(home)
+    titles = GOOD[:6] + NOT_CONCISE[:4] + ["Cotton T-Shirt, call 138 1234 5678", None]
+    with atomic_write(home, home.warehouse) as con:
+        for i, t in enumerate(titles):
+            con.execute("INSERT INTO products (product_id, sku, seller_id, title, category_id) VALUES (?, ?, ?, ?, ?)",
+                        [f"p{i}", f"sku{i}", f"s{i % 3}", t, "c1"])
+    for _ in range(2):  # the latest run replaces the previous rows
+        r = run_cli("flag", "--home", str(home.root), "--batch-size", "4", "--json", "-")
+        assert r.exit_code == 0, r.output
+    con = duckdb.connect(str(home.results), read_only=True)
+    try:
+        cols = [c[0] for c in con.execute("DESCRIBE listing_scores").fetchall()]
+        assert cols == ["run_id", "product_id", "seller_id", "sku", "category_id", "title", "model_version",
+                        "low_quality_score", "clarity_score", "conciseness_score", "flagged", "reasons",
+                        "top_tokens", "scored_at"]
+        runs = con.execute("SELECT run_id, model_version, n_scored, n_flagged, threshold FROM listing_runs "
+                           "ORDER BY scored_at, run_id").fetchall()
+        scores = con.execute("SELECT * FROM listing_scores").df()
+    finally:
+        con.close()
+    assert len(runs) == 2 and runs[-1][2] == len(titles) and runs[-1][1] == card["model_version"]
+    assert len(scores) == len(titles) and set(scores["run_id"]) == {runs[-1][0]}
+    assert int(scores["flagged"].sum()) == runs[-1][3]
+    phone = scores.loc[scores["product_id"] == "p10"].iloc[0]
+    assert "5678" not in phone["title"] and "5678" not in phone["reasons"]
+    assert "CONTACT_DETAILS" in phone["reasons"]
+    missing = scores.loc[scores["product_id"] == "p11"].iloc[0]
+    assert bool(missing["flagged"]) and "MISSING_TITLE" in missing["reasons"]
