@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.shopgov-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup system-packages demo test lint bench
+.PHONY: setup system-packages demo test lint
 
 setup: $(STAMP) system-packages
 
@@ -33,6 +33,3 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check governance assess dashboard tests bench
-
-bench: setup
-	$(BIN)/python -m bench.run_all

@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from .cli import EXIT_ERROR, EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
+from .cli import (
+    EXIT_ERROR,
+    EXIT_OK,
+    HomeOption,
+    JsonOption,
+    app,
+    console,
+    resolve_home,
+    run,
+    write_json,
+)
 
 # (label, arguments, exit codes that still count as success). `check` exits 1 when checks
 # fail, which is the expected outcome on the sample: it carries injected defects.

@@ -1,7 +1,14 @@
 import pandas as pd
 import pytest
 
-from governance.privacy import contains_pii, find_pii, mask_frame, mask_value, pseudonymize, scrub_text
+from governance.privacy import (
+    contains_pii,
+    find_pii,
+    mask_frame,
+    mask_value,
+    pseudonymize,
+    scrub_text,
+)
 
 
 @pytest.mark.parametrize(

@@ -28,16 +28,12 @@ def display_token(word: str) -> str | None:
     return w
 
 
-def _logit(p: Sequence[float]) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
-
-
 def occlusion(model: Any, titles: Sequence[str], base_scores: Sequence[float] | None = None,
               top_k: int = 5, max_words: int = 24, batch_size: int = 128) -> list[list[dict[str, Any]]]:
     """Top ``top_k`` words per title by occlusion weight on the low-quality score.
 
-    ``model`` is a :class:`~assess.listing.model.ListingModel` (fp32 or quantized).
+    ``model`` is a :class:`~assess.listing.model.ListingModel` (fp32 or quantized);
+    ``base_scores`` is accepted for compatibility and not needed (log-odds are recomputed).
     Returns, per title, a list of ``{"token", "weight"}`` with positive weights, largest first.
     """
     variants: list[str] = []
@@ -47,12 +43,10 @@ def occlusion(model: Any, titles: Sequence[str], base_scores: Sequence[float] | 
         for j in range(min(len(words), max_words)):
             variants.append(" ".join(words[:j] + words[j + 1 :]))
             owners.append((i, j))
-    if base_scores is None:
-        base_scores = model.predict(list(titles), batch_size=batch_size)["low_quality"]
     if not variants:
         return [[] for _ in titles]
-    scores = _logit(model.predict(variants, batch_size=batch_size)["low_quality"])
-    base = _logit(base_scores)
+    scores = model.low_quality_logodds(variants, batch_size=batch_size)
+    base = model.low_quality_logodds(list(titles), batch_size=batch_size)
     weights: list[dict[int, float]] = [{} for _ in titles]
     for (i, j), s in zip(owners, scores, strict=True):
         weights[i][j] = float(base[i]) - float(s)

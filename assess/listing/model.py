@@ -188,6 +188,13 @@ class ListingModel:
         t = np.asarray(self.config.temperature, dtype=np.float64)
         return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64) / t))
 
+    def low_quality_logodds(self, titles: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """log-odds of the low-quality score, computed stably (no saturation at 0 or 1)."""
+        z = np.asarray(self.logits(titles, batch_size), dtype=np.float64) / np.asarray(self.config.temperature)
+        log_good = -(np.logaddexp(0, -z[:, 0]) + np.logaddexp(0, -z[:, 1]))  # log P(clear) + log P(concise)
+        log_good = np.minimum(log_good, -1e-12)
+        return np.log(-np.expm1(log_good)) - log_good
+
     def predict(self, titles: Sequence[str], batch_size: int = 64, progress: Any = None) -> dict[str, np.ndarray]:
         """``clarity``, ``conciseness`` (calibrated probabilities) and ``low_quality`` scores."""
         return scores_from_probs(self.calibrate(self.logits(titles, batch_size, progress)))

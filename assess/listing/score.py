@@ -50,9 +50,11 @@ def load_model(home: Home, version: str | None = None, fast: bool = True) -> Lis
     return ListingModel.load(resolve_model_dir(home, version), fast=fast)
 
 
-def _model_reasons(clarity: float, concise: float, tokens: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _model_reasons(clarity: float, concise: float, tokens: list[dict[str, Any]],
+                   explained: bool = False) -> list[dict[str, str]]:
     words = ", ".join(f"'{t['token']}'" for t in tokens[:5])
-    tail = f"; most influential words: {words}" if words else ""
+    tail = f"; most influential words: {words}" if words else \
+        ("; no single word stands out: information is missing or the problem spans several words" if explained else "")
     out = []
     weak_clarity = clarity < 0.5 or (concise >= 0.5 and clarity <= concise)
     weak_concise = concise < 0.5 or not weak_clarity
@@ -91,6 +93,7 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
         pred = model.predict(list(uniq), batch_size=batch_size, progress=bar)
     flagged_u = pred["low_quality"] >= threshold
     tokens_u: list[list[dict[str, Any]]] = [[] for _ in uniq]
+    explained_u = np.zeros(len(uniq), dtype=bool)
     idx = np.flatnonzero(flagged_u) if explain else np.array([], dtype=int)
     if explain_limit is not None and len(idx) > explain_limit:
         idx = idx[np.argsort(-pred["low_quality"][idx], kind="stable")[:explain_limit]]
@@ -103,6 +106,7 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
                                  batch_size=max(batch_size, 128))
                 for i, top in zip(part, tops, strict=True):
                     tokens_u[i] = top
+                    explained_u[i] = True
                 bar.update(len(part))
 
     n = len(df)
@@ -121,7 +125,7 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
         rr = rule_reasons(title, desc)
         toks = tokens_u[pos[r]] if pos[r] >= 0 else []
         if flagged[r] and pos[r] >= 0:
-            rr = _model_reasons(float(clar[r]), float(conc[r]), toks) + rr
+            rr = _model_reasons(float(clar[r]), float(conc[r]), toks, bool(explained_u[pos[r]])) + rr
         reasons.append(rr)
         top_tokens.append(toks)
     out = pd.DataFrame({
