@@ -150,7 +150,7 @@ def render(r: dict) -> str:
         "# Listing model throughput (CPU)", "",
         f"Model `{r['model_version']}`; {r['n']:,} titles from {r['titles']} (mean {r['mean_tokens']:.1f} tokens); "
         f"batch size {r['batch_size']}, {r['threads']} torch threads on {r['cpu_count']} CPUs ({r['cpu']}), "
-        f"torch {r['torch']}. Best of 3 runs. Command: `.venv/bin/python -m bench.bench_listing`.", "",
+        f"torch {r['torch']}. fp32 and int8 rows: best of 3 runs; the other rows: one run. Command: `.venv/bin/python -m bench.bench_listing`.", "",
         "| path | listings/s |", "|---|---|",
         f"| fp32, length-sorted batches | {r['fp32_listings_per_s']:.0f} |",
         f"| int8 dynamic quantization, length-sorted batches (fast path) | {r['int8_listings_per_s']:.0f} |",

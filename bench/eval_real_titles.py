@@ -147,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
                 "top_tokens": [t["token"] for t in scored["top_tokens"].iloc[i]]}
 
     examples = {
-        "most_flagged": [example(i) for i in flagged_idx[:4]],
+        "most_flagged": [example(i) for i in flagged_idx[:3]],
+        "most_flagged_long_titles": [example(i) for i in flagged_idx
+                                     if len(str(listings["title"].iloc[i]).split()) >= 12][:4],
         "flagged_near_threshold": [example(i) for i in rng.choice([i for i in near if scored["flagged"].iloc[i]]
                                                                   or flagged_idx, 3, replace=False)],
         "unflagged_near_threshold": [example(i) for i in rng.choice([i for i in near if not scored["flagged"].iloc[i]]

@@ -73,13 +73,25 @@ def tiny_frame() -> pd.DataFrame:
 
 
 TINY = TrainConfig(epochs=3, batch_size=8, lr=2e-4, max_length=32, evals_per_epoch=1, patience=4,
-                   warmup_fraction=0.0, real_titles=False, val_fraction=0.2)
+                   warmup_fraction=0.0, real_titles=False, val_fraction=0.2, threads=1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """One torch thread: on a busy 2-core CI machine two spinning threads are many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHOPGOV_THREADS", "1")
+        set_threads(1)
+        yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
+def trained(tmp_path_factory, one_thread):
     """A home with one tiny fine-tuned model (trained once for the module)."""
-    set_threads(2)
     home = get_home(tmp_path_factory.mktemp("listing") / "home").ensure()
     card = train(home, tiny_frame(), TINY, progress=False, log=lambda m: None)
     return home, card
@@ -91,7 +103,6 @@ def run_cli(*args: str):
 
 # ---- training --------------------------------------------------------------------------------
 def test_tiny_fine_tune_decreases_the_loss():
-    set_threads(2)
     df = tiny_frame()
     model = ListingModel.from_base(max_length=24, seed=5)
     ids = model.encode(df["title"].tolist())

@@ -16,7 +16,7 @@ import random
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ class TrainConfig:
     evals_per_epoch: int = 2
     patience: int = 2
     seed: int = 13
-    threads: int = 2
+    threads: int = field(default_factory=lambda: int(os.environ.get("SHOPGOV_THREADS", "2")))
     freeze_embeddings: bool = True
     real_titles: bool = True
 
