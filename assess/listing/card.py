@@ -142,6 +142,10 @@ def render_markdown(card: dict[str, Any]) -> str:
               "- Trained on a generated, hand-curated English set (sample_data/listing_titles.csv) unless "
               "`--data` was given; other languages and marketplaces need their own labels.",
               "- Title only: descriptions are checked by rules (HTML, contact details), not by the model.",
+              "- Probabilities are calibrated (temperature) on held-out labelled titles of the training set; on "
+              "other listings they can be overconfident (scores pile up near 0 and 1). Rank and flag with them; "
+              "read them as exact probabilities only after calibrating on your own labels.",
+              "- The model is uncased: ALL CAPS is reported by the rules, never by the model.",
               f"- Software: torch {card['software']['torch']}, transformers {card['software']['transformers']}.", ""]
     return "\n".join(lines)
 
