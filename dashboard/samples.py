@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from governance.errors import ShopgovError
+from governance.mapping import sql_literal
 from governance.paths import Home
 from governance.warehouse import connect_read
 
@@ -40,29 +40,15 @@ def _q(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def _lit(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, datetime):
-        return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S}'"
-    if isinstance(value, date):
-        return f"DATE '{value.isoformat()}'"
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def _between(expr: str, kw: dict) -> str | None:
     lo, hi = kw.get("min_value"), kw.get("max_value")
     if lo is None and hi is None:
         return None
     bad = []
     if lo is not None:
-        bad.append(f"{expr} {'<=' if kw.get('strict_min') else '<'} {_lit(lo)}")
+        bad.append(f"{expr} {'<=' if kw.get('strict_min') else '<'} {sql_literal(lo)}")
     if hi is not None:
-        bad.append(f"{expr} {'>=' if kw.get('strict_max') else '>'} {_lit(hi)}")
+        bad.append(f"{expr} {'>=' if kw.get('strict_max') else '>'} {sql_literal(hi)}")
     return " OR ".join(bad)
 
 
@@ -106,7 +92,7 @@ def unexpected_predicate(relation: str, expectation_type: str, column: str | Non
         values = kw.get("value_set")
         if not values:
             return None
-        members = f"{col} IN ({', '.join(_lit(v) for v in values)})"
+        members = f"{col} IN ({', '.join(sql_literal(v) for v in values)})"
         if etype == "expect_column_values_to_be_in_set":
             return f"{not_null} AND NOT ({members})"
         return f"{not_null} AND {members}"
@@ -114,7 +100,7 @@ def unexpected_predicate(relation: str, expectation_type: str, column: str | Non
         regex = kw.get("regex")
         if not regex:
             return None
-        match = f"regexp_matches({col}, {_lit(regex)})"
+        match = f"regexp_matches({col}, {sql_literal(regex)})"
         if etype == "expect_column_values_to_match_regex":
             return f"{not_null} AND NOT {match}"
         return f"{not_null} AND {match}"

@@ -189,13 +189,19 @@ def check_targets(mapping: Mapping, columns: list[str], table: str) -> None:
 
 
 def sql_literal(value: Any) -> str:
-    """A YAML scalar as a DuckDB SQL literal."""
+    """A Python or YAML scalar as a DuckDB SQL literal."""
+    from datetime import date, datetime
+
     if value is None:
         return "NULL"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, datetime):
+        return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S}'"
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
     return "'" + str(value).replace("'", "''") + "'"
