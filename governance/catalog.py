@@ -7,14 +7,84 @@ metadata checks read, and the PII classes that masking uses.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
 import duckdb
-import yaml
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
-CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+from .config import DEFAULTS, ConfigError, Strict, load_model, resolve
+from .paths import Home
+from .vocabulary import DIMENSION_IDS, Dimension, PiiClass
+
+CATALOG_FILE = DEFAULTS / "catalog.yaml"
+
+_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_TYPE = re.compile(
+    r"^(VARCHAR|TEXT|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT"
+    r"|FLOAT|REAL|DOUBLE|DECIMAL\(\d+,\s*\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMPTZ|INTERVAL|UUID|BLOB|JSON)$"
+)
+Sensitivity = Literal["public", "internal", "confidential", "restricted"]
+
+
+class ColumnSpec(Strict):
+    """A column of ``catalog.yaml``. ``pii`` left out means *unclassified*, not "none"."""
+
+    type: str = "VARCHAR"
+    required: bool = False
+    description: str | None = None
+    pii: PiiClass | None = None
+    derived: str | None = Field(None, description="SQL expression computed at load time")
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, v: str) -> str:
+        t = " ".join(v.upper().split())
+        if not _TYPE.match(t):
+            raise ValueError(f"unknown column type {v!r} (use a DuckDB type such as VARCHAR, BIGINT, "
+                             "DOUBLE, BOOLEAN, DATE, TIMESTAMP, DECIMAL(18,2), JSON)")
+        return t
+
+
+class TableSpec(Strict):
+    """A table of ``catalog.yaml``: its contract and its business metadata."""
+
+    description: str | None = None
+    owner: str | None = None
+    steward: str | None = None
+    source_system: str | None = None
+    domain: str | None = None
+    sensitivity: Sensitivity | None = None
+    freshness_sla_hours: float | None = Field(None, gt=0)
+    retention_days: int | None = Field(None, gt=0)
+    key: list[str] = Field(default_factory=list)
+    partition: str | None = None
+    columns: dict[Annotated[str, StringConstraints(pattern=_NAME)], ColumnSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _columns_exist(self) -> TableSpec:
+        for name in [*self.key, *([self.partition] if self.partition else [])]:
+            if name not in self.columns:
+                raise ValueError(f"key/partition column {name!r} is not one of the table's columns")
+        return self
+
+
+class LineageSpec(Strict):
+    upstream: str
+    downstream: str
+    transform: str | None = None
+
+
+class CatalogSpec(Strict):
+    """The whole ``catalog.yaml`` file."""
+
+    version: Literal[1] = 1
+    standard_dimensions: list[Dimension] = Field(default_factory=lambda: list(DIMENSION_IDS))
+    tables: dict[Annotated[str, StringConstraints(pattern=_NAME)], TableSpec] = Field(min_length=1)
+    lineage: list[LineageSpec] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -23,8 +93,12 @@ class Column:
     type: str
     required: bool = False
     description: str | None = None
-    pii: str = "none"
+    pii: str | None = None  # None: unclassified
     derived: str | None = None  # SQL expression computed at load time, not read from files
+
+    @property
+    def is_pii(self) -> bool:
+        return self.pii not in (None, "none")
 
 
 @dataclass(frozen=True)
@@ -59,7 +133,8 @@ class Table:
 
     @property
     def pii_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.pii != "none"]
+        """Columns classified as personal data (unclassified ones are not listed)."""
+        return [c.name for c in self.columns if c.is_pii]
 
 
 @dataclass(frozen=True)
@@ -67,6 +142,7 @@ class Catalog:
     tables: dict[str, Table]
     lineage: list[dict[str, str]] = field(default_factory=list)
     sha256: str = ""
+    source: str = ""
 
     def table(self, name: str) -> Table:
         try:
@@ -83,46 +159,46 @@ class Catalog:
         return {(t.name, c) for t in self.tables.values() for c in t.pii_columns}
 
 
-def _parse(raw: dict, sha: str) -> Catalog:
+def _build(spec: CatalogSpec, sha: str, source: str) -> Catalog:
     tables: dict[str, Table] = {}
-    for tname, t in (raw.get("tables") or {}).items():
+    for tname, t in spec.tables.items():
         cols = tuple(
-            Column(
-                name=cname,
-                type=str(c.get("type", "VARCHAR")).upper(),
-                required=bool(c.get("required", False)),
-                description=c.get("description"),
-                pii=str(c.get("pii", "none")),
-                derived=c.get("derived"),
-            )
-            for cname, c in (t.get("columns") or {}).items()
+            Column(name=cname, type=c.type, required=c.required, description=c.description,
+                   pii=c.pii, derived=c.derived)
+            for cname, c in t.columns.items()
         )
         tables[tname] = Table(
-            name=tname,
-            columns=cols,
-            key=tuple(t.get("key") or ()),
-            description=t.get("description"),
-            owner=t.get("owner"),
-            steward=t.get("steward"),
-            source_system=t.get("source_system"),
-            domain=t.get("domain"),
-            sensitivity=t.get("sensitivity"),
-            freshness_sla_hours=t.get("freshness_sla_hours"),
-            retention_days=t.get("retention_days"),
-            partition=t.get("partition"),
+            name=tname, columns=cols, key=tuple(t.key), description=t.description, owner=t.owner,
+            steward=t.steward, source_system=t.source_system, domain=t.domain,
+            sensitivity=t.sensitivity, freshness_sla_hours=t.freshness_sla_hours,
+            retention_days=t.retention_days, partition=t.partition,
         )
-    return Catalog(tables=tables, lineage=list(raw.get("lineage") or []), sha256=sha)
+    lineage = [e.model_dump() for e in spec.lineage]
+    return Catalog(tables=tables, lineage=lineage, sha256=sha, source=source)
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    """Read and parse a catalog file (default: the bundled ``catalog.yaml``)."""
-    return _load_cached(str(path or CATALOG_FILE))
+def catalog_path(source: Home | Path | str | None = None) -> Path:
+    """The catalog file for ``source``: a home (its config, else the default), a file, or the default."""
+    if isinstance(source, Home):
+        return resolve(source, "catalog.yaml")
+    return Path(source) if source else CATALOG_FILE
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: str) -> Catalog:
-    text = Path(path).read_bytes()
-    return _parse(yaml.safe_load(text) or {}, hashlib.sha256(text).hexdigest())
+def load_catalog(source: Home | Path | str | None = None) -> Catalog:
+    """Read and validate the catalog of a home (or a file; default: the bundled ``catalog.yaml``)."""
+    p = catalog_path(source)
+    try:
+        st = p.stat()
+    except OSError:
+        raise ConfigError(p, [("", None, "file not found")]) from None
+    return _load_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Catalog:
+    p = Path(path)
+    spec = load_model(p, CatalogSpec)
+    return _build(spec, hashlib.sha256(p.read_bytes()).hexdigest(), path)
 
 
 def table_ddl(table: Table, name: str | None = None) -> str:
@@ -173,7 +249,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         for i, c in enumerate(t.columns, 1):
             con.execute(
                 "INSERT INTO catalog_columns VALUES (?,?,?,?,?,?,?,?)",
-                [t.name, c.name, i, c.type, c.required, c.description, c.pii, c.pii != "none"],
+                [t.name, c.name, i, c.type, c.required, c.description, c.pii, c.is_pii],
             )
     for edge in catalog.lineage:
         con.execute(

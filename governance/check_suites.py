@@ -28,7 +28,7 @@ import yaml
 
 from .errors import ShopgovError, UsageError
 
-SUITES_DIR = Path(__file__).with_name("suites")
+SUITES_DIR = Path(__file__).with_name("defaults") / "suites"
 
 #: The six DAMA quality dimensions with their GB/T 36344-2018 names.
 DIMENSIONS: dict[str, dict[str, str]] = {

@@ -37,7 +37,7 @@ from .errors import ShopgovError
 from .privacy import scrub_text
 
 log = logging.getLogger(__name__)
-EXAMPLE_FILE = Path(__file__).with_name("notifications.yaml")
+EXAMPLE_FILE = Path(__file__).with_name("defaults") / "notifications.yaml"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from governance.errors import UsageError
 
-MODEL_FILE = Path(__file__).with_name("model.yaml")
+MODEL_FILE = Path(__file__).resolve().parents[2] / "governance" / "defaults" / "maturity.yaml"
 
 # Number of capability domains per supported edition of DCMM. A model for another edition
 # is added by writing a model file with its `standard` key (see docs/maturity.md).
