@@ -234,6 +234,15 @@ def create_schema(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         con.execute(ddl)
 
 
+def stored_catalog_sha(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The sha256 of the catalog last synced into a warehouse (None if none or empty)."""
+    try:
+        row = con.execute("SELECT max(catalog_sha256) FROM catalog_tables").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Replace the catalog tables' contents with ``catalog`` (inside the caller's transaction)."""
     con.execute("DELETE FROM catalog_tables")

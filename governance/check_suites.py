@@ -22,24 +22,16 @@ import string
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from .config import DEFAULTS, ConfigError, Strict, load_model, resolve
 from .errors import ShopgovError, UsageError
+from .paths import Home
+from .vocabulary import DIMENSIONS, Dimension, Severity
 
-SUITES_DIR = Path(__file__).with_name("defaults") / "suites"
-
-#: The six DAMA quality dimensions with their GB/T 36344-2018 names.
-DIMENSIONS: dict[str, dict[str, str]] = {
-    "completeness": {"en": "Completeness", "zh": "完整性"},
-    "uniqueness": {"en": "Uniqueness", "zh": "唯一性"},
-    "validity": {"en": "Validity", "zh": "规范性/有效性"},
-    "accuracy": {"en": "Accuracy", "zh": "准确性"},
-    "consistency": {"en": "Consistency", "zh": "一致性"},
-    "timeliness": {"en": "Timeliness", "zh": "时效性"},
-}
-SEVERITIES = ("critical", "high", "medium", "low")
+SUITES_DIR = DEFAULTS / "suites"
 KINDS = ("quality", "metadata")
 # GX knows three failure severities; ours map onto them (Slack/email actions use them).
 GX_SEVERITY = {"critical": "critical", "high": "warning", "medium": "warning", "low": "info"}
@@ -123,59 +115,64 @@ def _table_scope(type_: str) -> bool:
     )
 
 
-def _parse_rule(raw: Any, where: str, seen: set[str]) -> Rule:
-    if not isinstance(raw, dict):
-        raise ShopgovError(f"{where}: each expectation must be a mapping")
-    rid = raw.get("id")
-    if not isinstance(rid, str) or not _ID.match(rid):
-        raise ShopgovError(f"{where}: expectation id {rid!r} must look like 'table.column.rule'")
-    if rid in seen:
-        raise ShopgovError(f"{where}: duplicate expectation id '{rid}'")
-    seen.add(rid)
-    type_ = raw.get("type")
-    if not isinstance(type_, str):
-        raise ShopgovError(f"{where}: expectation '{rid}' has no type")
-    meta = raw.get("meta") or {}
-    dim = meta.get("dimension")
-    if dim not in DIMENSIONS:
-        raise ShopgovError(
-            f"{where}: expectation '{rid}' has dimension {dim!r}; use one of {', '.join(DIMENSIONS)}"
-        )
-    sev = meta.get("severity")
-    if sev not in SEVERITIES:
-        raise ShopgovError(
-            f"{where}: expectation '{rid}' has severity {sev!r}; use one of {', '.join(SEVERITIES)}"
-        )
-    desc = meta.get("description")
-    if not desc:
-        raise ShopgovError(f"{where}: expectation '{rid}' needs meta.description")
-    kwargs = dict(raw.get("kwargs") or {})
-    if type_ == "unexpected_rows_expectation":
-        q = kwargs.get("unexpected_rows_query")
-        if not isinstance(q, str) or "{batch}" not in q:
-            raise ShopgovError(
-                f"{where}: expectation '{rid}' needs kwargs.unexpected_rows_query with a {{batch}} placeholder"
-            )
-    scope = raw.get("scope") or ("table" if _table_scope(type_) else "rows")
-    if scope not in ("rows", "table"):
-        raise ShopgovError(f"{where}: expectation '{rid}' scope must be rows or table")
-    return Rule(
-        id=rid, type=type_, kwargs=kwargs, dimension=dim, severity=sev, description=str(desc).strip(),
-        column=raw.get("column") or _column_of(kwargs), scope=scope, notes=raw.get("notes"),
-    )
+# ---------------------------------------------------------------------------- file model
+class MetaSpec(Strict):
+    dimension: Dimension
+    severity: Severity
+    description: str = Field(min_length=1)
 
 
-def _families(raw: Any, path: Path) -> dict[str, str]:
-    if not raw:
-        return {}
-    if not isinstance(raw, dict):
-        raise ShopgovError(f"{path}: families must map a name to a SQL query")
-    out = {}
-    for name, sql in raw.items():
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)) or not isinstance(sql, str) or "{batch}" not in sql:
-            raise ShopgovError(f"{path}: family '{name}' needs a lower-case name and SQL over {{batch}}")
-        out[str(name)] = sql
-    return out
+class RuleSpec(Strict):
+    """One entry of a suite's ``expectations`` list."""
+
+    id: str = Field(pattern=_ID.pattern, description="stable id, like 'table.column.rule'")
+    type: str = Field(pattern=r"^[a-z_]+$")
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    meta: MetaSpec
+    column: str | None = None
+    scope: Literal["rows", "table"] | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _sql_rule(self) -> RuleSpec:
+        if self.type == "unexpected_rows_expectation":
+            q = self.kwargs.get("unexpected_rows_query")
+            if not isinstance(q, str) or "{batch}" not in q:
+                raise ValueError("an unexpected_rows_expectation needs kwargs.unexpected_rows_query "
+                                 "with a {batch} placeholder")
+        return self
+
+
+class SuiteSpec(Strict):
+    """A suite file: which table, how it is batched, its params, families and rules."""
+
+    suite: str | None = Field(None, pattern=r"^[A-Za-z0-9_]+$")
+    kind: Literal["quality", "metadata"] = "quality"
+    table: str = Field(min_length=1)
+    description: str = ""
+    partitioned: bool = False
+    params: dict[str, Any] = Field(default_factory=dict)
+    families: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(
+        default_factory=dict)
+    expectations: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("families")
+    @classmethod
+    def _family_sql(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, sql in v.items():
+            if "{batch}" not in sql:
+                raise ValueError(f"family '{name}' needs SQL over {{batch}}")
+        return v
+
+
+def _duplicate_ids(spec: SuiteSpec) -> list[tuple[tuple[Any, ...], str]]:
+    seen: set[str] = set()
+    problems = []
+    for i, r in enumerate(spec.expectations):
+        if r.id in seen:
+            problems.append((("expectations", i, "id"), f"duplicate expectation id '{r.id}'"))
+        seen.add(r.id)
+    return problems
 
 
 def family_table(suite: Suite, name: str) -> str:
@@ -184,44 +181,41 @@ def family_table(suite: Suite, name: str) -> str:
 
 
 def load_suite(path: Path) -> Suite:
-    """Parse and validate one suite file (errors name the file and the expectation)."""
-    text = path.read_bytes()
-    try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as e:
-        raise ShopgovError(f"{path}: not valid YAML: {e}") from None
-    name = raw.get("suite") or path.stem
-    kind = raw.get("kind", "quality")
-    if kind not in KINDS:
-        raise ShopgovError(f"{path}: kind must be one of {', '.join(KINDS)}")
-    table = raw.get("table")
-    if not table:
-        raise ShopgovError(f"{path}: suite '{name}' names no table")
-    seen: set[str] = set()
+    """Parse and validate one suite file (errors name the file, key path and line)."""
+    spec = load_model(path, SuiteSpec, checks=_duplicate_ids)
     rules = tuple(
-        _parse_rule(r, f"{path} (expectation {i + 1})", seen)
-        for i, r in enumerate(raw.get("expectations") or [])
+        Rule(id=r.id, type=r.type, kwargs=dict(r.kwargs), dimension=r.meta.dimension,
+             severity=r.meta.severity, description=r.meta.description.strip(),
+             column=r.column or _column_of(r.kwargs),
+             scope=r.scope or ("table" if _table_scope(r.type) else "rows"), notes=r.notes)
+        for r in spec.expectations
     )
-    if not rules:
-        raise ShopgovError(f"{path}: suite '{name}' has no expectations")
     return Suite(
-        name=str(name), kind=kind, table=str(table), rules=rules, path=path,
-        description=str(raw.get("description") or "").strip(),
-        partitioned=bool(raw.get("partitioned", False)), params=dict(raw.get("params") or {}),
-        families=_families(raw.get("families"), path),
-        sha256=hashlib.sha256(text).hexdigest(),
+        name=spec.suite or path.stem, kind=spec.kind, table=spec.table, rules=rules, path=path,
+        description=spec.description.strip(), partitioned=spec.partitioned, params=dict(spec.params),
+        families=dict(spec.families), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
 
 
-def available_suites(folder: Path = SUITES_DIR) -> list[str]:
-    return sorted(p.stem for p in folder.glob("*.yaml"))
+def suites_folder(home: Home | None = None, folder: Path | None = None) -> Path:
+    """The suites in effect: ``folder`` if given, else the home's ``config/suites/``, else the defaults."""
+    return folder if folder is not None else resolve(home, "suites")
 
 
-def load_suites(names: list[str] | None = None, folder: Path = SUITES_DIR) -> list[Suite]:
-    """The suites in ``folder`` (all, or those named; an unknown name is a usage error)."""
-    paths = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+def available_suites(folder: Path | None = None, *, home: Home | None = None) -> list[str]:
+    return sorted(p.stem for p in suites_folder(home, folder).glob("*.yaml"))
+
+
+def load_suites(names: list[str] | None = None, folder: Path | None = None, *,
+                home: Home | None = None) -> list[Suite]:
+    """The suites of a home (all, or those named; an unknown name is a usage error)."""
+    paths = {p.stem: p for p in sorted(suites_folder(home, folder).glob("*.yaml"))}
     suites = {stem: load_suite(p) for stem, p in paths.items()}
-    by_name = {s.name: s for s in suites.values()}
+    by_name: dict[str, Suite] = {}
+    for s in suites.values():
+        if s.name in by_name:
+            raise ConfigError(s.path, [("suite", None, f"suite name '{s.name}' is also used by {by_name[s.name].path}")])
+        by_name[s.name] = s
     if not names:
         return sorted(by_name.values(), key=lambda s: (s.kind != "metadata", s.name))
     unknown = [n for n in names if n not in by_name]
@@ -230,6 +224,19 @@ def load_suites(names: list[str] | None = None, folder: Path = SUITES_DIR) -> li
             f"unknown suite {', '.join(repr(n) for n in unknown)}; known suites: {', '.join(sorted(by_name))}"
         )
     return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def unknown_expectation_types(suite: Suite) -> list[tuple[tuple[Any, ...], str]]:
+    """Rules whose ``type`` GX does not know, as (key path, message) (imports GX)."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    out = []
+    for i, r in enumerate(suite.rules):
+        try:
+            get_expectation_impl(r.type)
+        except Exception:
+            out.append((("expectations", i, "type"), f"unknown expectation type '{r.type}'"))
+    return out
 
 
 def suites_sha256(suites: list[Suite]) -> str:

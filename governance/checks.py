@@ -38,13 +38,14 @@ from .check_suites import (
     family_table,
     load_suites,
     substitute,
-    suites_sha256,
     to_gx_suite,
+    unknown_expectation_types,
 )
+from .config import ConfigError, fingerprint, key_path, resolve
 from .errors import ShopgovError, UsageError
 from .paths import Home, get_home
 from .privacy import scrub_text
-from .warehouse import connect_read
+from .warehouse import connect_read, ensure_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +309,14 @@ def plan_batches(home: Home, con: Any, suites: list[Suite], catalog: Catalog, pa
     return batches, chosen
 
 
+def check_suite_tables(suites: list[Suite], catalog: Catalog) -> None:
+    """Every suite must validate a table of the catalog (metadata suites: a catalog_* table)."""
+    for s in suites:
+        if s.table not in catalog.tables and not s.table.startswith("catalog_"):
+            raise ConfigError(s.path, [("table", None, f"table '{s.table}' is not in the catalog "
+                                        f"({catalog.source or 'catalog.yaml'}); add it there or remove this suite")])
+
+
 def _volume_params(home: Home, suite: Suite, params: dict[str, Any], partitioned: bool) -> None:
     rules = [r for r in suite.rules if "${volume_" in json.dumps(r.kwargs)]
     if len(rules) > 1:
@@ -551,14 +560,20 @@ def run_checks(
     home = home if isinstance(home, Home) else get_home(home)
     part = parse_partition(partition)
     ref = parse_as_of(as_of)
-    chosen_suites = load_suites(suites)
+    chosen_suites = load_suites(suites, home=home)
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
     from .data_docs import prune as prune_docs
     from .notify import load_actions
 
-    catalog = catalog or load_catalog()
-    actions = load_actions(notifications or home.config / "notifications.yaml")
+    catalog = catalog or load_catalog(home)
+    check_suite_tables(chosen_suites, catalog)
+    for s in chosen_suites:
+        problems = unknown_expectation_types(s)
+        if problems:
+            raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
+    ensure_warehouse(home, catalog)  # a catalog edited since the last load is synced first
+    actions = load_actions(notifications or resolve(home, "notifications.yaml"))
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = f"chk-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     t0 = time.perf_counter()
@@ -587,7 +602,7 @@ def run_checks(
         as_of=ref, partition=part if isinstance(part, str) else part.isoformat(), partition_date=chosen,
         status=status, suites=[s.name for s in chosen_suites], results=results,
         scores=compute_scores(results), gx_version=gx.__version__,
-        config_sha256=suites_sha256(chosen_suites),
+        config_sha256=fingerprint(home),
         data_docs_path=str(home.data_docs / "index.html") if docs else None, notifications=notes,
     )
     retention = retention or Retention()

@@ -24,7 +24,7 @@ import filecmp
 import hashlib
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -95,7 +95,7 @@ class ConfigError(UsageError):
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse ``path``; returns the data and its node tree (for line numbers)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(path, [("", None, "file not found")]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -160,15 +160,27 @@ def validation_problems(e: ValidationError, node: yaml.Node | None,
     return out
 
 
-def load_model(path: Path, model: type[M], *, context: dict[str, Any] | None = None) -> M:
-    """Read ``path`` and validate it with ``model``; errors name the file, key path and line."""
+Check = Callable[[Any], list[tuple[tuple[Any, ...], str]]]
+
+
+def load_model(path: Path, model: type[M], *, context: dict[str, Any] | None = None,
+               checks: Check | None = None) -> M:
+    """Read ``path`` and validate it with ``model``; errors name the file, key path and line.
+
+    ``checks(spec)`` may return further problems as (key path tuple, message), for rules that
+    need the position of the offending entry (duplicate ids, references to other files).
+    """
     data, node = read_yaml(path)
     if data is None:
         data = {}
     try:
-        return model.model_validate(data, context=context)
+        spec = model.model_validate(data, context=context)
     except ValidationError as e:
         raise ConfigError(path, validation_problems(e, node)) from None
+    problems = checks(spec) if checks else []
+    if problems:
+        raise ConfigError(path, [(key_path(loc), line_of(node, loc), msg) for loc, msg in problems])
+    return spec
 
 
 # ---------------------------------------------------------------------------- resolution

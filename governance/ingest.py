@@ -258,7 +258,7 @@ def _record_failures(home: Home, jobs: list[_Job], failed: _Job | None, error: B
     try:
         with atomic_write(home, home.warehouse, timeout=120) as con:
             con.execute("BEGIN")
-            create_schema(con, load_catalog())
+            create_schema(con, load_catalog(home))
             con.executemany(AUDIT_SQL, rows)
             con.execute("COMMIT")
     except Exception as e:  # the load error matters more than the audit failure
@@ -279,10 +279,10 @@ def ingest_files(
     :class:`IngestError` (naming file, row and column) for a file that breaks the contract.
     """
     jobs = _normalize_items(items, mapping)
-    ensure_warehouse(home)
+    catalog = load_catalog(home)
+    ensure_warehouse(home, catalog)
     if not jobs:
         return []
-    catalog = load_catalog()
     current: _Job | None = None
     total = sum(j.path.stat().st_size for j in jobs if j.path.is_file())
     try:
@@ -290,7 +290,7 @@ def ingest_files(
             for job in jobs:
                 current = job
                 job.table = catalog.table(job.table_name)
-                job.mapping = load_mapping(job.mapping_spec)
+                job.mapping = load_mapping(job.mapping_spec, home)
                 check_targets(job.mapping, [c.name for c in job.table.input_columns], job.table.name)
                 if not job.path.exists():
                     raise IngestError(job.display, "file not found")

@@ -37,13 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from .config import ConfigError, Strict, load_model, resolve, validation_problems
 from .errors import IngestError
+from .paths import Home
 
 FORMATS = ("csv", "parquet", "jsonl", "json")
-KEYS = ("format", "delimiter", "header", "encoding", "columns", "constants", "transforms", "defaults",
-        "deduplicate")
 
 
 @dataclass(frozen=True)
@@ -91,77 +91,121 @@ def _fail(where: str, message: str) -> IngestError:
     return IngestError(where, f"invalid mapping: {message}")
 
 
-def parse_mapping(raw: Any, where: str = "<mapping>", sha256: str | None = None,
-                  source: str | None = None) -> Mapping:
-    """Validate a mapping given as a dict (e.g. from YAML); errors name ``where``."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise _fail(where, "expected a YAML mapping of keys (format, columns, transforms ...)")
-    unknown = sorted(set(raw) - set(KEYS))
-    if unknown:
-        raise _fail(where, f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(KEYS)}")
-    fmt = raw.get("format")
-    if fmt is not None:
-        fmt = str(fmt).lower().replace("ndjson", "jsonl")
+class MappingSpec(Strict):
+    """A mapping file (see the module docstring); every key is optional."""
+
+    format: str | None = None
+    delimiter: str | None = None
+    header: bool = True
+    encoding: str = "utf-8"
+    columns: dict[str, str] | list[str] | None = None
+    constants: dict[str, Any] = Field(default_factory=dict)
+    transforms: dict[str, str] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    deduplicate: bool = False
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        fmt = str(v).lower().replace("ndjson", "jsonl")
         if fmt not in FORMATS:
-            raise _fail(where, f"format {raw['format']!r} is not one of {', '.join(FORMATS)}")
-    delim = raw.get("delimiter")
-    if delim is not None:
-        delim = {"tab": "\t", "\\t": "\t"}.get(str(delim).lower(), str(delim))
-        if len(delim) != 1:
-            raise _fail(where, f"delimiter must be one character or 'tab', not {raw['delimiter']!r}")
-    header = raw.get("header", True)
-    if not isinstance(header, bool):
-        raise _fail(where, f"header must be true or false, not {header!r}")
-    dedup = raw.get("deduplicate", False)
-    if not isinstance(dedup, bool):
-        raise _fail(where, f"deduplicate must be true or false, not {dedup!r}")
-    encoding = str(raw.get("encoding") or "utf-8")
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise _fail(where, f"unknown encoding {encoding!r} (try utf-8, latin-1, cp1252, gbk, gb18030)") from None
-    cols = raw.get("columns")
-    rename: dict[str, str] = {}
-    names: tuple[str, ...] | None = None
-    if isinstance(cols, list):
-        names = tuple(str(c).strip() for c in cols)
-        if len(set(names)) != len(names) or any(not n for n in names):
-            raise _fail(where, "columns: the list of column names must be non-empty and unique")
-    elif isinstance(cols, dict):
-        rename = {str(k): str(v) for k, v in cols.items()}
-        if len(set(rename.values())) != len(rename):
-            raise _fail(where, "columns: two source columns are renamed to the same name")
-    elif cols is not None:
-        raise _fail(where, "columns must be a {source: new name} map or a list of names")
-    if not header and cols is not None and names is None:
-        raise _fail(where, "with header: false, columns must be a list naming the file's columns in order")
-    sections = {}
-    for key in ("constants", "transforms", "defaults"):
-        val = raw.get(key) or {}
-        if not isinstance(val, dict):
-            raise _fail(where, f"{key} must be a map of target column -> value")
-        sections[key] = {str(k): v for k, v in val.items()}
-    for target, expr in sections["transforms"].items():
-        if not isinstance(expr, str) or not expr.strip():
-            raise _fail(where, f"transforms: the expression for {target!r} must be a non-empty SQL string")
+            raise ValueError(f"format {v!r} is not one of {', '.join(FORMATS)}")
+        return fmt
+
+    @field_validator("delimiter")
+    @classmethod
+    def _delimiter(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        d = {"tab": "\t", "\\t": "\t"}.get(str(v).lower(), str(v))
+        if len(d) != 1:
+            raise ValueError(f"delimiter must be one character or 'tab', not {v!r}")
+        return d
+
+    @field_validator("encoding", mode="before")
+    @classmethod
+    def _encoding(cls, v: Any) -> str:
+        enc = str(v or "utf-8")
+        try:
+            codecs.lookup(enc)
+        except LookupError:
+            raise ValueError(f"unknown encoding {enc!r} (try utf-8, latin-1, cp1252, gbk, gb18030)") from None
+        return enc
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, v: dict[str, str] | list[str] | None) -> dict[str, str] | list[str] | None:
+        if isinstance(v, list):
+            names = [str(c).strip() for c in v]
+            if len(set(names)) != len(names) or any(not n for n in names):
+                raise ValueError("the list of column names must be non-empty and unique")
+            return names
+        if isinstance(v, dict) and len(set(v.values())) != len(v):
+            raise ValueError("two source columns are renamed to the same name")
+        return v
+
+    @field_validator("transforms")
+    @classmethod
+    def _transforms(cls, v: dict[str, str]) -> dict[str, str]:
+        for target, expr in v.items():
+            if not expr.strip():
+                raise ValueError(f"the expression for {target!r} must be a non-empty SQL string")
+        return v
+
+    @model_validator(mode="after")
+    def _headerless(self) -> MappingSpec:
+        if not self.header and self.columns is not None and not isinstance(self.columns, list):
+            raise ValueError("with header: false, columns must be a list naming the file's columns in order")
+        return self
+
+
+def _from_spec(spec: MappingSpec, sha256: str | None, source: str | None) -> Mapping:
+    cols = spec.columns
     return Mapping(
-        format=fmt, delimiter=delim, header=header, encoding=encoding, rename=rename, names=names,
-        constants=sections["constants"], transforms=sections["transforms"],
-        defaults=sections["defaults"], deduplicate=dedup, source=source, sha256=sha256,
+        format=spec.format, delimiter=spec.delimiter, header=spec.header, encoding=spec.encoding,
+        rename={str(k): str(v) for k, v in cols.items()} if isinstance(cols, dict) else {},
+        names=tuple(cols) if isinstance(cols, list) else None,
+        constants={str(k): v for k, v in spec.constants.items()},
+        transforms={str(k): v for k, v in spec.transforms.items()},
+        defaults={str(k): v for k, v in spec.defaults.items()},
+        deduplicate=spec.deduplicate, source=source, sha256=sha256,
     )
 
 
-def load_mapping(spec: Mapping | dict | str | Path | None) -> Mapping:
-    """A :class:`Mapping` from a file path, a dict, an existing mapping or None (no mapping)."""
+def parse_mapping(raw: Any, where: str = "<mapping>", sha256: str | None = None,
+                  source: str | None = None) -> Mapping:
+    """Validate a mapping given as a dict (e.g. from YAML); errors name ``where`` and the key."""
+    try:
+        spec = MappingSpec.model_validate(raw if raw is not None else {})
+    except ValidationError as e:
+        raise ConfigError(where, validation_problems(e, None)) from None
+    return _from_spec(spec, sha256, source)
+
+
+def mapping_path(spec: str | Path, home: Home | None = None) -> Path:
+    """A mapping given on the command line: a file path, or the name of one in ``config/mappings/``."""
+    path = Path(spec)
+    if path.exists() or home is None or path.suffix not in ("", ".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    folder = resolve(home, "mappings")
+    for cand in (folder / path.name, folder / f"{path.name}.yaml"):
+        if cand.is_file():
+            return cand
+    return path
+
+
+def load_mapping(spec: Mapping | dict | str | Path | None, home: Home | None = None) -> Mapping:
+    """A :class:`Mapping` from a file path (or a name in the home's ``config/mappings/``), a dict,
+    an existing mapping or None (no mapping)."""
     if spec is None:
         return NO_MAPPING
     if isinstance(spec, Mapping):
         return spec
     if isinstance(spec, dict):
         return parse_mapping(spec)
-    path = Path(spec)
+    path = mapping_path(spec, home)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -169,10 +213,11 @@ def load_mapping(spec: Mapping | dict | str | Path | None) -> Mapping:
     except OSError as e:
         raise IngestError(str(path), f"cannot read mapping file: {e.strerror or e}") from None
     try:
-        raw = yaml.safe_load(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise _fail(str(path), f"not valid UTF-8 YAML: {e}") from None
-    return parse_mapping(raw, str(path), hashlib.sha256(data).hexdigest(), str(path.resolve()))
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, [("", None, f"not valid UTF-8: {e}")]) from None
+    spec_ = load_model(path, MappingSpec)
+    return _from_spec(spec_, hashlib.sha256(data).hexdigest(), str(path.resolve()))
 
 
 def check_targets(mapping: Mapping, columns: list[str], table: str) -> None:

@@ -29,15 +29,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import requests
-import yaml
 from great_expectations.checkpoint import EmailAction, SlackNotificationAction
 from great_expectations.checkpoint.actions import NotifyOn, ValidationAction, should_notify
+from pydantic import Field, field_validator
 
+from .config import DEFAULTS, Strict, load_model
 from .errors import ShopgovError
 from .privacy import scrub_text
 
 log = logging.getLogger(__name__)
-EXAMPLE_FILE = Path(__file__).with_name("defaults") / "notifications.yaml"
+EXAMPLE_FILE = DEFAULTS / "notifications.yaml"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -112,30 +113,63 @@ def _expand(value: Any, where: str) -> Any:
     return value
 
 
+class WebhookSpec(Strict):
+    name: str | None = None
+    url: str = Field(pattern=r"^(https?://|\$\{)")
+    headers: dict[str, str] = Field(default_factory=dict)
+    notify_on: NotifyOn | None = None
+    timeout: float = Field(10.0, gt=0)
+
+
+class SlackSpec(Strict):
+    name: str | None = None
+    webhook: str
+    notify_on: NotifyOn | None = None
+
+
+class EmailSpec(Strict):
+    name: str | None = None
+    smtp_address: str
+    smtp_port: int | str
+    sender_login: str | None = None
+    sender_password: str | None = None
+    sender_alias: str | None = None
+    receiver_emails: str | list[str]
+    use_tls: bool | None = None
+    use_ssl: bool | None = None
+    notify_on: NotifyOn | None = None
+
+
+class NotificationsSpec(Strict):
+    """``notifications.yaml``: when to notify and the channels (each a list, or one mapping)."""
+
+    notify_on: NotifyOn = "failure"
+    webhook: list[WebhookSpec] = Field(default_factory=list)
+    slack: list[SlackSpec] = Field(default_factory=list)
+    email: list[EmailSpec] = Field(default_factory=list)
+
+    @field_validator("webhook", "slack", "email", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [] if v is None else [v] if isinstance(v, dict) else v
+
+
+def load_notifications(path: Path) -> NotificationsSpec:
+    """Validate a notifications file (errors name the file, key path and line)."""
+    return load_model(path, NotificationsSpec)
+
+
 def load_actions(path: Path) -> list[ValidationAction]:
     """The GX actions configured in ``path`` (none if the file does not exist)."""
     if not path.exists():
         return []
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise ShopgovError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(raw, dict):
-        raise ShopgovError(f"{path}: expected a mapping with webhook / slack / email lists")
-    unknown = set(raw) - {"notify_on", "webhook", "slack", "email"}
-    if unknown:
-        raise ShopgovError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
-    default_on = raw.get("notify_on", "failure")
+    spec = load_notifications(path)
     actions: list[ValidationAction] = []
     for kind in ("webhook", "slack", "email"):
-        entries = raw.get(kind) or []
-        if isinstance(entries, dict):
-            entries = [entries]
-        for i, entry in enumerate(entries, 1):
-            where = f"{path}: {kind} #{i}"
-            if not isinstance(entry, dict):
-                raise ShopgovError(f"{where}: expected a mapping")
-            cfg = _expand({"notify_on": default_on, **entry}, where)
+        for i, entry in enumerate(getattr(spec, kind), 1):
+            where = f"{path}: {kind}[{i - 1}]"
+            cfg = _expand(entry.model_dump(exclude_none=True), where)
+            cfg.setdefault("notify_on", spec.notify_on)
             name = cfg.pop("name", f"{kind}_{i}")
             try:
                 if kind == "webhook":
@@ -149,6 +183,6 @@ def load_actions(path: Path) -> list[ValidationAction]:
                         cfg["receiver_emails"] = ",".join(cfg["receiver_emails"])
                     cfg["smtp_port"] = str(cfg.get("smtp_port", ""))
                     actions.append(EmailAction(name=name, **cfg))
-            except Exception as e:  # pydantic validation errors
+            except Exception as e:  # GX's own validation of the action
                 raise ShopgovError(f"{where}: {scrub_text(str(e))}") from None
     return actions

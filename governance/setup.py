@@ -64,7 +64,7 @@ def init_home(
     if force and not created:
         from .catalog import create_schema, sync_catalog
 
-        catalog = load_catalog()
+        catalog = load_catalog(home)
         with atomic_write(home, home.warehouse, fresh=True) as con:
             create_schema(con, catalog)
             sync_catalog(con, catalog)
@@ -80,7 +80,9 @@ def init_home(
         manifest["args"] = {"products": products, "events": events}
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     t0 = time.perf_counter()
-    results = ingest_files(home, [(t, folder / f"{t}.parquet") for t in SAMPLE_TABLES])
+    # the home's catalog decides which sample tables exist (a team may have removed some)
+    tables = [t for t in SAMPLE_TABLES if t in load_catalog(home).tables]
+    results = ingest_files(home, [(t, folder / f"{t}.parquet") for t in tables])
     summary["loaded"] = [r.as_dict() for r in results]
     summary["load_seconds"] = round(time.perf_counter() - t0, 2)
     summary["seconds"] = round(time.perf_counter() - started, 2)

@@ -22,7 +22,7 @@ def warehouse_status(home: Home) -> dict:
     """A summary of the warehouse (raises if it does not exist yet)."""
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
-    catalog = load_catalog()
+    catalog = load_catalog(home)
     reader = Reader(home)
     con = reader.connection()
     now = datetime.now(UTC).replace(tzinfo=None)

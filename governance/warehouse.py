@@ -165,16 +165,30 @@ class Reader:
 
 
 def ensure_warehouse(home: Home, catalog=None) -> bool:
-    """Create the warehouse file with every table and the catalog if it does not exist yet.
+    """Create the warehouse with every table and the catalog, or bring an existing one in line.
 
-    Returns True if it was created. Existing data is never touched.
+    ``catalog`` defaults to the home's (``config/catalog.yaml``, else the bundled one). For an
+    existing warehouse whose stored catalog differs from it, tables the catalog added are
+    created and the catalog tables are re-synced in one atomic write; loaded data is never
+    touched (a table removed from the catalog keeps its rows). Returns True if it was created.
     """
-    from .catalog import create_schema, load_catalog, sync_catalog
+    from .catalog import create_schema, load_catalog, stored_catalog_sha, sync_catalog
 
     home.ensure()
+    catalog = catalog or load_catalog(home)
     if home.warehouse.exists():
+        con = connect_read(home.warehouse)
+        try:
+            current = stored_catalog_sha(con) == catalog.sha256
+        finally:
+            con.close()
+        if not current:
+            with atomic_write(home, home.warehouse) as con:
+                con.execute("BEGIN")
+                create_schema(con, catalog)
+                sync_catalog(con, catalog)
+                con.execute("COMMIT")
         return False
-    catalog = catalog or load_catalog()
     try:
         with atomic_write(home, home.warehouse, fresh=True) as con:
             # Re-check under the lock: another process may have created (and already

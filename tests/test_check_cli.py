@@ -9,6 +9,8 @@ import sys
 
 from check_fixtures import AS_OF, home_with
 
+from governance.vocabulary import DIMENSIONS
+
 RECORD_KEYS = {"suite", "table", "column", "expectation", "dimension", "success", "unexpected_count",
                "element_count"}
 
@@ -55,7 +57,7 @@ def test_failed_checks_exit_1_with_summary_and_json(home, tmp_path):
                                               "catalog_tables", "catalog_columns"}
     assert set(doc["scores"]["by_dimension"]) == {"completeness", "uniqueness", "validity", "accuracy",
                                                   "consistency", "timeliness"}
-    assert doc["scores"]["by_dimension"]["validity"]["name_zh"] == "规范性/有效性"
+    assert doc["scores"]["by_dimension"]["validity"]["name_zh"] == DIMENSIONS["validity"]["zh"] == "规范性"
     assert 0 < doc["scores"]["overall"]["pass_share"] < 1
     assert doc["data_docs_path"] is None
 
