@@ -143,6 +143,11 @@ def key_path(loc: tuple[Any, ...]) -> str:
 
 def _message(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        if " " in key or key.endswith((".", ")")):
+            # `{description: a, b}`: YAML splits an unquoted flow value at the comma
+            return ("unknown key: it looks like the rest of a value cut at a comma inside {...}; "
+                    "quote that value (older releases silently dropped the rest)")
         return "unknown key (check its spelling)"
     if err["type"] == "missing":
         return "required key is missing"

@@ -164,3 +164,10 @@ def test_bundled_defaults_are_inert_and_valid():
     spec = load_notifications(DEFAULTS / "notifications.yaml")
     assert spec.webhook == [] and spec.slack == [] and spec.email == []  # nothing is sent by default
     assert len(load_catalog().tables) >= 5
+
+
+def test_value_cut_at_a_comma_gets_a_migration_hint(tmp_path):
+    p = tmp_path / "catalog.yaml"
+    p.write_text("tables:\n  t:\n    columns:\n      a: {type: INTEGER, pii: none, description: Depth, 1 for top.}\n")
+    with pytest.raises(ConfigError, match=r"catalog\.yaml:4: tables\.t\.columns\.a\.1 for top\.: .*quote that value"):
+        load_catalog(p)
