@@ -215,17 +215,17 @@ def latest_runs(home: Home, limit: int = 10) -> list[dict[str, Any]]:
         return _dicts(con.execute("SELECT * FROM check_runs ORDER BY started_at DESC LIMIT ?", [int(limit)]))
 
 
-def run_results(home: Home, run_id: str, *, failed_only: bool = False) -> list[dict[str, Any]]:
-    """Expectation results of one check run (failing first by unexpected count when ``failed_only``)."""
+def run_results(home: Home, run_id: str, *, failed_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    """Expectation results of one check run, by expectation id; with ``failed_only`` only the
+    failed (or errored) ones, largest unexpected count first."""
     with _open(home, "expectation_results") as con:
         if con is None:
             return []
-        if failed_only:
-            return _dicts(con.execute(
-                "SELECT * FROM expectation_results WHERE run_id = ? AND NOT coalesce(success, false)"
-                " ORDER BY unexpected_count DESC NULLS LAST, expectation_id", [run_id]))
+        where, order = ("AND NOT coalesce(success, false)", "unexpected_count DESC NULLS LAST, expectation_id") \
+            if failed_only else ("", "expectation_id")
         return _dicts(con.execute(
-            "SELECT * FROM expectation_results WHERE run_id = ? ORDER BY expectation_id", [run_id]))
+            f"SELECT * FROM expectation_results WHERE run_id = ? {where} ORDER BY {order} LIMIT ?",
+            [run_id, -1 if limit is None else int(limit)]))
 
 
 @dataclass(frozen=True)
