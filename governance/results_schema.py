@@ -182,7 +182,7 @@ def _stamp(con: duckdb.DuckDBPyConnection, version: int, description: str) -> No
 
 
 def insert_sql(table: str) -> str:
-    """``INSERT INTO table (all columns) VALUES (?, ...)`` in the current column order."""
+    """``INSERT INTO table (all columns) VALUES (?, ...)``: pass values in the order of :data:`TABLES`."""
     cols = columns(table)
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
@@ -223,9 +223,9 @@ def run_results(home: Home, run_id: str, *, failed_only: bool = False, limit: in
             return []
         where, order = ("AND NOT coalesce(success, false)", "unexpected_count DESC NULLS LAST, expectation_id") \
             if failed_only else ("", "expectation_id")
+        lim = "" if limit is None else f"LIMIT {int(limit)}"
         return _dicts(con.execute(
-            f"SELECT * FROM expectation_results WHERE run_id = ? {where} ORDER BY {order} LIMIT ?",
-            [run_id, -1 if limit is None else int(limit)]))
+            f"SELECT * FROM expectation_results WHERE run_id = ? {where} ORDER BY {order} {lim}", [run_id]))
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,7 @@ def test_readers_return_what_the_writers_stored(home):
     assert [p.run_id for p in rs.score_history(home)] == ["run-0", "run-1", "run-2"]
     failed = rs.run_results(home, "run-1", failed_only=True)
     assert [r["expectation_id"] for r in failed] == ["products.title.not_null"]
+    assert [r["expectation_id"] for r in rs.run_results(home, "run-1", limit=1)] == ["events.volume"]
     assert rs.volume_history(home, "events.volume", True, 2) == [1002, 1001]
     assert rs.volume_history(home, "events.volume", False, 2) == []
     assert rs.listing_scores(home, flagged_only=True)[0]["reasons"] == [{"code": "X", "message": "m"}]
