@@ -47,6 +47,7 @@ def log(msg: str) -> None:
 
 def build(home_dir: Path, events: int, runs: int) -> dict:
     from governance.paths import get_home
+    from governance.results_schema import ensure_schema, insert_sql
     from governance.warehouse import atomic_write, connect_read
 
     home = get_home(home_dir)
@@ -80,6 +81,7 @@ def build(home_dir: Path, events: int, runs: int) -> dict:
         n = wc.execute("SELECT count(*) FROM events").fetchone()[0]
     log(f"events now {n:,}; writing {runs} nightly runs of history")
     with atomic_write(home, home.results) as rc:
+        ensure_schema(rc)
         run = rc.execute("SELECT * FROM check_runs ORDER BY started_at DESC LIMIT 1").df().iloc[0]
         rid = run["run_id"]
         for k in range(1, runs):
@@ -94,9 +96,7 @@ def build(home_dir: Path, events: int, runs: int) -> dict:
             rc.execute("""INSERT INTO quality_scores SELECT * REPLACE (? AS run_id,
                               greatest(0, row_weighted_pass_rate - ? * 0.0004) AS row_weighted_pass_rate)
                           FROM quality_scores WHERE run_id = ?""", [new, k, rid])
-        rc.execute("""CREATE TABLE IF NOT EXISTS listing_runs(run_id VARCHAR, model_version VARCHAR,
-                      scored_at TIMESTAMP, n_scored BIGINT, n_flagged BIGINT, threshold DOUBLE, seconds DOUBLE)""")
-        rc.execute("INSERT INTO listing_runs VALUES ('bench-synthetic', 'synthetic', now()::TIMESTAMP, 20000, 1400, 0.5, 0)")
+        rc.execute(insert_sql("listing_runs"), ["bench-synthetic", "synthetic", datetime.now(), 20000, 1400, 0.5, 0])
     log("two real assessments")
     run_assessment(home)
     run_assessment(home)

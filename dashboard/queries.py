@@ -6,7 +6,9 @@ as ``wh``, results as ``res``, both READ_ONLY). Every query result is cached wit
 rescans anything and a nightly job that swaps in a new file invalidates the cache at once.
 The overview reads only the small pre-aggregated results tables (check_runs,
 quality_scores, expectation_results of one run, assessments, assessment_domains,
-listing_runs), never raw events.
+listing_runs), never raw events. Reads of results tables go through the frame readers of
+:mod:`governance.results_schema` (the one module that knows their columns), run on the
+shared Reader connection with the results database attached as ``res``.
 
 Functions named ``*_rows`` return row-level data: callers must check the role
 (``view_rows``) and write the access audit log.
@@ -21,6 +23,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from governance import results_schema as rs
 from governance.paths import Home, get_home
 from governance.warehouse import Reader, file_identity
 
@@ -47,8 +50,14 @@ def query(home: Home, sql: str, params: list | None = None) -> pd.DataFrame:
         return con.execute(sql, params or []).df()
 
 
-def _one(home: Home, sql: str, params: list | None = None) -> dict | None:
-    df = query(home, sql, params)
+def results(home: Home, reader: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Run one frame reader of :mod:`governance.results_schema` on the shared connection (uncached)."""
+    with _LOCK:
+        con = _reader(str(home.root)).connection()
+        return reader(con, *args, db="res", **kwargs)
+
+
+def _first(df: pd.DataFrame) -> dict | None:
     if df.empty:
         return None
     return {k: (None if _isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
@@ -74,7 +83,8 @@ def _available(root: str, version: Version) -> dict:
     for db, name in df.itertuples(index=False):
         out[db].add(name)
     if "check_runs" in out["res"]:
-        out["n_runs"] = int(query(home, "SELECT count(*) AS n FROM res.check_runs")["n"].iloc[0])
+        with _LOCK:
+            out["n_runs"] = rs.run_count(_reader(root).connection(), db="res")
     else:
         out["n_runs"] = 0
     return out
@@ -101,37 +111,26 @@ def _overview(root: str, version: Version) -> dict:
                            "assessment": None, "previous": None, "domains": pd.DataFrame(),
                            "listing_run": None}
     if "check_runs" in res:
-        out["latest_run"] = _one(home, "SELECT * FROM res.check_runs ORDER BY started_at DESC LIMIT 1")
+        out["latest_run"] = _first(results(home, rs.latest_run_frame))
     if out["latest_run"] and "quality_scores" in res:
-        out["trend"] = query(home, """
-            SELECT r.run_id, r.started_at, r.partition_date, q.pass_share, q.row_weighted_pass_rate
-            FROM res.quality_scores q JOIN res.check_runs r USING (run_id)
-            WHERE q.table_name = '*' AND q.dimension = '*'
-            ORDER BY r.started_at DESC LIMIT 120""").sort_values("started_at")
+        out["trend"] = results(home, rs.overall_trend_frame, limit=120)
     if out["latest_run"] and "expectation_results" in res:
-        out["severity"] = query(home, """
-            SELECT severity, count(*) AS failed, sum(coalesce(unexpected_count, 0)) AS unexpected
-            FROM res.expectation_results
-            WHERE run_id = ? AND NOT coalesce(success, false)
-            GROUP BY severity""", [out["latest_run"]["run_id"]])
+        out["severity"] = results(home, rs.severity_frame, out["latest_run"]["run_id"])
     if "assessments" in res:
-        rows = query(home, """
-            SELECT assessment_id, created_at, standard, overall_score, overall_level, provisional
-            FROM res.assessments ORDER BY created_at DESC LIMIT 2""")
+        rows = results(home, rs.assessments_frame, limit=2)
         recs = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in rows.to_dict("records")]
         out["assessment"] = recs[0] if recs else None
         out["previous"] = recs[1] if len(recs) > 1 else None
     if out["assessment"] and "assessment_domains" in res:
-        cur = query(home, "SELECT * FROM res.assessment_domains WHERE assessment_id = ? ORDER BY domain_id",
-                    [out["assessment"]["assessment_id"]])
+        cur = results(home, rs.assessment_domains_frame, out["assessment"]["assessment_id"])
         if out["previous"]:
-            prev = query(home, """SELECT domain_id, score AS previous_score, level AS previous_level
-                                  FROM res.assessment_domains WHERE assessment_id = ?""",
-                         [out["previous"]["assessment_id"]])
+            prev = results(home, rs.assessment_domains_frame, out["previous"]["assessment_id"])
+            prev = prev[["domain_id", "score", "level"]].rename(
+                columns={"score": "previous_score", "level": "previous_level"})
             cur = cur.merge(prev, on="domain_id", how="left")
         out["domains"] = cur
     if "listing_runs" in res:
-        out["listing_run"] = _one(home, "SELECT * FROM res.listing_runs ORDER BY scored_at DESC LIMIT 1")
+        out["listing_run"] = _first(results(home, rs.latest_listing_run_frame))
     return out
 
 
@@ -146,10 +145,7 @@ def overview(home: Home) -> dict:
 def _runs(root: str, version: Version) -> pd.DataFrame:
     if "check_runs" not in _available(root, version)["res"]:
         return pd.DataFrame()
-    return query(get_home(root), """
-        SELECT run_id, started_at, finished_at, partition_date, status, n_expectations, n_failed,
-               data_docs_path
-        FROM res.check_runs ORDER BY started_at DESC LIMIT 500""")
+    return results(get_home(root), rs.runs_frame, limit=500)
 
 
 def runs(home: Home) -> pd.DataFrame:
@@ -164,25 +160,11 @@ def _quality(root: str, version: Version, run_id: str) -> dict:
     out = {"scores": pd.DataFrame(), "table_trend": pd.DataFrame(), "failing": pd.DataFrame(),
            "summary": pd.DataFrame()}
     if "quality_scores" in res:
-        out["scores"] = query(home, "SELECT * FROM res.quality_scores WHERE run_id = ?", [run_id])
-        out["table_trend"] = query(home, """
-            SELECT r.started_at, r.run_id, q.table_name, q.pass_share, q.row_weighted_pass_rate
-            FROM res.quality_scores q JOIN res.check_runs r USING (run_id)
-            WHERE q.dimension = '*' AND q.table_name <> '*'
-              AND r.started_at >= (SELECT min(started_at) FROM
-                   (SELECT started_at FROM res.check_runs ORDER BY started_at DESC LIMIT 60))
-            ORDER BY r.started_at""")
+        out["scores"] = results(home, rs.scores_frame, run_id)
+        out["table_trend"] = results(home, rs.table_trend_frame, runs=60)
     if "expectation_results" in res:
-        out["failing"] = query(home, """
-            SELECT suite, kind, table_name, column_name, expectation_id, expectation_type, dimension,
-                   severity, success, unexpected_count, element_count, unexpected_percent, description
-            FROM res.expectation_results
-            WHERE run_id = ? AND NOT coalesce(success, false)
-            ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
-                     WHEN 'low' THEN 3 ELSE 4 END, unexpected_count DESC NULLS LAST""", [run_id])
-        out["summary"] = query(home, """
-            SELECT kind, count(*) AS total, count(*) FILTER (WHERE success) AS passed
-            FROM res.expectation_results WHERE run_id = ? GROUP BY kind ORDER BY kind""", [run_id])
+        out["failing"] = results(home, rs.failing_frame, run_id)
+        out["summary"] = results(home, rs.kind_summary_frame, run_id)
     return out
 
 
@@ -193,9 +175,7 @@ def quality(home: Home, run_id: str) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _expectation(root: str, version: Version, run_id: str, expectation_id: str) -> dict | None:
-    return _one(get_home(root), """
-        SELECT * FROM res.expectation_results WHERE run_id = ? AND expectation_id = ? LIMIT 1""",
-        [run_id, expectation_id])
+    return _first(results(get_home(root), rs.expectation_frame, run_id, expectation_id))
 
 
 def expectation(home: Home, run_id: str, expectation_id: str) -> dict | None:
@@ -218,13 +198,7 @@ def _catalog(root: str, version: Version) -> dict:
     meta = pd.DataFrame()
     res = _available(root, version)["res"]
     if {"check_runs", "expectation_results"} <= res:
-        meta = query(home, """
-            SELECT table_name, column_name, expectation_id, expectation_type, severity, success,
-                   unexpected_count, description
-            FROM res.expectation_results
-            WHERE kind = 'metadata'
-              AND run_id = (SELECT run_id FROM res.check_runs ORDER BY started_at DESC LIMIT 1)
-            ORDER BY success, table_name""")
+        meta = results(home, rs.metadata_checks_frame)
     return {"tables": tables, "columns": columns, "lineage": lineage, "metadata_checks": meta}
 
 
@@ -280,38 +254,14 @@ def _listing_summary(root: str, version: Version) -> dict:
     av = _available(root, version)
     if not {"listing_runs", "listing_scores"} <= av["res"]:
         return {}
-    run = _one(home, "SELECT * FROM res.listing_runs ORDER BY scored_at DESC LIMIT 1")
+    run = _first(results(home, rs.latest_listing_run_frame))
     if run is None:
         return {}
-    cat_join = ("LEFT JOIN wh.categories c ON c.category_id = s.category_id"
-                if "categories" in av["wh"] else "")
-    names = "any_value(c.name) AS category_name, any_value(c.name_zh) AS category_name_zh" if cat_join \
-        else "NULL AS category_name, NULL AS category_name_zh"
-    by_category = query(home, f"""
-        SELECT s.category_id, {names}, count(*) AS listings,
-               count(*) FILTER (WHERE s.flagged) AS flagged,
-               avg(s.low_quality_score) AS mean_score,
-               min(s.low_quality_score) AS min_score, max(s.low_quality_score) AS max_score,
-               quantile_cont(s.low_quality_score, 0.25) AS q1,
-               quantile_cont(s.low_quality_score, 0.5) AS median,
-               quantile_cont(s.low_quality_score, 0.75) AS q3,
-               quantile_cont(s.low_quality_score, 0.05) AS p05,
-               quantile_cont(s.low_quality_score, 0.95) AS p95
-        FROM res.listing_scores s {cat_join}
-        GROUP BY s.category_id ORDER BY flagged DESC, listings DESC""")
-    by_seller = query(home, """
-        SELECT seller_id, count(*) AS listings, count(*) FILTER (WHERE flagged) AS flagged,
-               avg(low_quality_score) AS mean_score,
-               count(*) FILTER (WHERE flagged) / count(*) AS flagged_share
-        FROM res.listing_scores GROUP BY seller_id
-        ORDER BY flagged DESC, mean_score DESC LIMIT 25""")
-    histogram = query(home, """
-        SELECT least(floor(low_quality_score * 20), 19) / 20 AS bin, flagged, count(*) AS listings
-        FROM res.listing_scores GROUP BY ALL ORDER BY bin""")
-    reasons = query(home, """
-        SELECT r.code, count(*) AS listings FROM (
-            SELECT unnest(from_json(reasons, '[{"code":"VARCHAR","message":"VARCHAR"}]')) AS r
-            FROM res.listing_scores WHERE flagged) GROUP BY r.code ORDER BY listings DESC""")
+    categories = "wh.categories" if "categories" in av["wh"] else None
+    by_category = results(home, rs.listing_by_category_frame, categories=categories)
+    by_seller = results(home, rs.listing_by_seller_frame, limit=25)
+    histogram = results(home, rs.listing_histogram_frame)
+    reasons = results(home, rs.listing_reasons_frame)
     return {"run": run, "by_category": by_category, "by_seller": by_seller,
             "histogram": histogram, "reasons": reasons}
 
@@ -321,30 +271,14 @@ def listing_summary(home: Home) -> dict:
     return _listing_summary(str(home.root), data_version(home))
 
 
-LISTING_COLUMNS = ["product_id", "seller_id", "sku", "category_id", "title", "low_quality_score",
-                   "clarity_score", "conciseness_score", "flagged", "reasons", "top_tokens"]
+LISTING_COLUMNS = rs.LISTING_ROW_COLUMNS
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _listing_rows(root: str, version: Version, categories: tuple[str, ...], seller: str,
                   min_score: float, flagged_only: bool, limit: int) -> pd.DataFrame:
-    where, params = ["low_quality_score >= ?"], [float(min_score)]
-    if categories:
-        where.append(f"category_id IN ({','.join('?' * len(categories))})")
-        params.extend(categories)
-    if seller.strip():
-        where.append("seller_id ILIKE ?")
-        params.append(f"%{seller.strip()}%")
-    if flagged_only:
-        where.append("flagged")
-    params.append(int(limit))
-    df = query(get_home(root), f"""
-        SELECT {', '.join(LISTING_COLUMNS)} FROM res.listing_scores
-        WHERE {' AND '.join(where)}
-        ORDER BY low_quality_score DESC, product_id LIMIT ?""", params)
-    for col in ("reasons", "top_tokens"):
-        df[col] = df[col].map(lambda v: json.loads(v) if isinstance(v, str) and v else [])
-    return df
+    return results(get_home(root), rs.listing_rows_frame, categories=categories, seller=seller,
+                   min_score=min_score, flagged_only=flagged_only, limit=limit)
 
 
 def listing_rows(home: Home, *, categories: tuple[str, ...] = (), seller: str = "",
@@ -362,7 +296,7 @@ def _assessment(root: str, version: Version) -> dict:
     res = _available(root, version)["res"]
     if "assessments" not in res:
         return {}
-    latest = _one(home, "SELECT * FROM res.assessments ORDER BY created_at DESC LIMIT 1")
+    latest = _first(results(home, rs.latest_assessment_frame))
     if latest is None:
         return {}
     payload = latest.pop("payload", None)
@@ -372,10 +306,9 @@ def _assessment(root: str, version: Version) -> dict:
         latest["payload"] = {}
     domains = pd.DataFrame()
     if "assessment_domains" in res:
-        domains = query(home, "SELECT * FROM res.assessment_domains WHERE assessment_id = ? ORDER BY domain_id",
-                        [latest["assessment_id"]])
-    history = query(home, """SELECT assessment_id, created_at, overall_score, overall_level, provisional
-                             FROM res.assessments ORDER BY created_at""")
+        domains = results(home, rs.assessment_domains_frame, latest["assessment_id"])
+    history = results(home, rs.assessments_frame, newest_first=False)[
+        ["assessment_id", "created_at", "overall_score", "overall_level", "provisional"]]
     return {"latest": latest, "domains": domains, "history": history}
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from .catalog import load_catalog
 from .errors import ShopgovError
 from .paths import Home
+from .results_schema import assessments_frame, latest_run_frame
 from .warehouse import Reader
 
 
@@ -66,16 +67,12 @@ def warehouse_status(home: Home) -> dict:
     }
     latest: list[str] = []
     if reader.has("res", "check_runs"):
-        r = con.execute(
-            "SELECT run_id, finished_at, status, n_failed, n_expectations FROM res.check_runs ORDER BY finished_at DESC LIMIT 1"
-        ).fetchone()
-        if r:
-            latest.append(f"last check run {r[0]} at {r[1]:%Y-%m-%d %H:%M}: {r[2]} ({r[3]} of {r[4]} checks failed)")
+        for r in latest_run_frame(con, db="res").itertuples():
+            latest.append(f"last check run {r.run_id} at {r.finished_at:%Y-%m-%d %H:%M}: {r.status} "
+                          f"({r.n_failed} of {r.n_expectations} checks failed)")
     if reader.has("res", "assessments"):
-        r = con.execute(
-            "SELECT created_at, overall_level, overall_score FROM res.assessments ORDER BY created_at DESC LIMIT 1"
-        ).fetchone()
-        if r:
-            latest.append(f"last assessment at {r[0]:%Y-%m-%d %H:%M}: level {r[1]} (score {r[2]:.2f})")
+        for r in assessments_frame(con, db="res", limit=1).itertuples():
+            latest.append(f"last assessment at {r.created_at:%Y-%m-%d %H:%M}: level {r.overall_level} "
+                          f"(score {r.overall_score:.2f})")
     reader.close()
     return {"home": str(home.root), "tables": tables, "catalog_coverage": coverage, "latest": latest}

@@ -3,7 +3,7 @@
 The warehouse is created by the real ``ensure_warehouse`` (tables and catalog from
 catalog.yaml) and gets a handful of rows, some with personal data, so masking can be
 seen to work. results.duckdb gets check runs, expectation results, quality scores,
-listing scores and assessments exactly as the shared results-table contract describes,
+listing scores and assessments in the tables of ``governance.results_schema``,
 written through the real ``atomic_write``. Nothing here depends on the checks, model or
 maturity code, so the dashboard tests do not wait for them.
 """
@@ -14,29 +14,8 @@ import json
 from datetime import datetime, timedelta
 
 from governance.paths import Home
+from governance.results_schema import columns, ensure_schema, insert_sql
 from governance.warehouse import atomic_write, ensure_warehouse
-
-RESULTS_DDL = [
-    """CREATE TABLE IF NOT EXISTS check_runs(run_id VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
-        partition_date DATE, status VARCHAR, n_expectations INTEGER, n_failed INTEGER, suites VARCHAR,
-        gx_version VARCHAR, config_sha256 VARCHAR, data_docs_path VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS expectation_results(run_id VARCHAR, suite VARCHAR, kind VARCHAR,
-        table_name VARCHAR, column_name VARCHAR, expectation_id VARCHAR, expectation_type VARCHAR,
-        dimension VARCHAR, severity VARCHAR, success BOOLEAN, unexpected_count BIGINT, element_count BIGINT,
-        unexpected_percent DOUBLE, observed VARCHAR, description VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS quality_scores(run_id VARCHAR, table_name VARCHAR, dimension VARCHAR,
-        checks_total INTEGER, checks_passed INTEGER, pass_share DOUBLE, row_weighted_pass_rate DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS listing_runs(run_id VARCHAR, model_version VARCHAR, scored_at TIMESTAMP,
-        n_scored BIGINT, n_flagged BIGINT, threshold DOUBLE, seconds DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS listing_scores(run_id VARCHAR, product_id VARCHAR, seller_id VARCHAR,
-        sku VARCHAR, category_id VARCHAR, title VARCHAR, model_version VARCHAR, low_quality_score DOUBLE,
-        clarity_score DOUBLE, conciseness_score DOUBLE, flagged BOOLEAN, reasons JSON, top_tokens JSON,
-        scored_at TIMESTAMP)""",
-    """CREATE TABLE IF NOT EXISTS assessments(assessment_id VARCHAR, created_at TIMESTAMP, standard VARCHAR,
-        config_sha256 VARCHAR, overall_score DOUBLE, overall_level INTEGER, provisional BOOLEAN, payload JSON)""",
-    """CREATE TABLE IF NOT EXISTS assessment_domains(assessment_id VARCHAR, domain_id VARCHAR, name_en VARCHAR,
-        name_zh VARCHAR, score DOUBLE, level INTEGER, target_level INTEGER, provisional BOOLEAN)""",
-]
 
 SECRET_EMAIL = "owner.li@example.com"
 SECRET_PHONE = "13812345678"
@@ -148,26 +127,25 @@ def _tree(aid: str, created: datetime, overall: float, domain_rows: list) -> dic
 
 def _results(home: Home, runs: int, listings: bool, assessments: int, start: datetime) -> None:
     with atomic_write(home, home.results) as con:
-        for ddl in RESULTS_DDL:
-            con.execute(ddl)
+        ensure_schema(con)
         for i in range(runs):
             run_id = f"run-{i + 1:03d}"
             started = start + timedelta(days=i)
             last = i == runs - 1
             failing = [e for e in EXPECTATIONS if e[8]] if last else [e for e in EXPECTATIONS[:2] if e[8]]
-            con.execute("INSERT INTO check_runs VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+            con.execute(insert_sql("check_runs"), [
                 run_id, started, started + timedelta(seconds=42), (started - timedelta(days=1)).date(),
                 "failed" if failing else "passed", len(EXPECTATIONS), len(failing), "products,sellers,events,catalog",
                 "1.24.1", "abc123", str(home.data_docs / "index.html")])
             for (eid, suite, kind, table, column, etype, dim, sev, unexpected, elements, desc) in EXPECTATIONS:
                 fails = any(f[0] == eid for f in failing)
                 observed = {"unexpected_count": unexpected if fails else 0}
-                con.execute("INSERT INTO expectation_results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+                con.execute(insert_sql("expectation_results"), [
                     run_id, suite, kind, table, column, eid, etype, dim, sev, not fails,
                     (unexpected or 0) if fails else 0, elements,
                     100.0 * (unexpected or 0) / elements if fails else 0.0, json.dumps(observed), desc])
-            con.execute("""
-                INSERT INTO quality_scores
+            con.execute(f"""
+                INSERT INTO quality_scores ({', '.join(columns('quality_scores'))})
                 WITH r AS (SELECT table_name, dimension, success, unexpected_count, element_count
                            FROM expectation_results WHERE run_id = ? AND kind = 'quality'),
                 g AS (SELECT table_name, dimension, count(*) AS total, count(*) FILTER (WHERE success) AS passed,
@@ -177,7 +155,7 @@ def _results(home: Home, runs: int, listings: bool, assessments: int, start: dat
                 FROM g""", [run_id, run_id])
         if listings:
             scored = start + timedelta(days=runs)
-            con.execute("INSERT INTO listing_runs VALUES ('lr-1', 'bert-test', ?, 7, 2, 0.5, 3.2)", [scored])
+            con.execute(insert_sql("listing_runs"), ["lr-1", "bert-test", scored, 7, 2, 0.5, 3.2])
             rows = [
                 ("p1", "s1", "a", "c2", "Red running shoes", 0.08, False, [], [{"token": "red", "weight": 0.1}]),
                 ("p2", "s1", "b", "c1", "Call 13812345678 now", 0.71, True,
@@ -194,8 +172,8 @@ def _results(home: Home, runs: int, listings: bool, assessments: int, start: dat
                  [{"code": "MISSING_TITLE", "message": "the listing has no title"}], []),
             ]
             for pid, sid, sku, cat, title, score, flagged, reasons, tokens in rows:
-                con.execute("INSERT INTO listing_scores VALUES ('lr-1',?,?,?,?,?,'bert-test',?,?,?,?,?,?,?)", [
-                    pid, sid, sku, cat, title, score, 1 - score, 1 - score / 2, flagged,
+                con.execute(insert_sql("listing_scores"), [
+                    "lr-1", pid, sid, sku, cat, title, "bert-test", score, 1 - score, 1 - score / 2, flagged,
                     json.dumps(reasons), json.dumps(tokens), scored])
         for a in range(assessments):
             aid = f"as-{a + 1}"
@@ -205,11 +183,11 @@ def _results(home: Home, runs: int, listings: bool, assessments: int, start: dat
                 score = round(base + 0.25 * (j % 4), 2)
                 level = int(score)
                 domain_rows.append((did, en, zh, score, level))
-                con.execute("INSERT INTO assessment_domains VALUES (?,?,?,?,?,?,?,?)",
+                con.execute(insert_sql("assessment_domains"),
                             [aid, did, en, zh, score, level, 3, j == 0])
             overall = sum(r[3] for r in domain_rows) / len(domain_rows)
             payload = _tree(aid, start + timedelta(days=a), overall, domain_rows)
-            con.execute("INSERT INTO assessments VALUES (?,?,?,?,?,?,?,?)", [
+            con.execute(insert_sql("assessments"), [
                 aid, start + timedelta(days=a), "GB/T 36073-2018", "cfg", overall, int(overall),
                 False, json.dumps(payload, ensure_ascii=False)])
 

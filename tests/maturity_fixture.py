@@ -2,8 +2,8 @@
 
 The warehouse comes from the real ``ensure_warehouse`` (catalog tables from catalog.yaml);
 check runs, expectation results, quality scores and listing runs/scores are written through
-the real ``atomic_write`` with exactly the columns of the shared results-table contract, so
-these tests do not depend on the checks or listing-model code.
+the real ``atomic_write`` into tables created by ``governance.results_schema.ensure_schema``,
+so these tests do not depend on the checks or listing-model code.
 """
 
 from __future__ import annotations
@@ -13,25 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from governance.paths import Home
+from governance.results_schema import ensure_schema, ensure_table, insert_sql
 from governance.warehouse import atomic_write, ensure_warehouse
-
-RESULTS_DDL = [
-    """CREATE TABLE IF NOT EXISTS check_runs(run_id VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
-        partition_date DATE, status VARCHAR, n_expectations INTEGER, n_failed INTEGER, suites VARCHAR,
-        gx_version VARCHAR, config_sha256 VARCHAR, data_docs_path VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS expectation_results(run_id VARCHAR, suite VARCHAR, kind VARCHAR,
-        table_name VARCHAR, column_name VARCHAR, expectation_id VARCHAR, expectation_type VARCHAR,
-        dimension VARCHAR, severity VARCHAR, success BOOLEAN, unexpected_count BIGINT, element_count BIGINT,
-        unexpected_percent DOUBLE, observed VARCHAR, description VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS quality_scores(run_id VARCHAR, table_name VARCHAR, dimension VARCHAR,
-        checks_total INTEGER, checks_passed INTEGER, pass_share DOUBLE, row_weighted_pass_rate DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS listing_runs(run_id VARCHAR, model_version VARCHAR, scored_at TIMESTAMP,
-        n_scored BIGINT, n_flagged BIGINT, threshold DOUBLE, seconds DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS listing_scores(run_id VARCHAR, product_id VARCHAR, seller_id VARCHAR,
-        sku VARCHAR, category_id VARCHAR, title VARCHAR, model_version VARCHAR, low_quality_score DOUBLE,
-        clarity_score DOUBLE, conciseness_score DOUBLE, flagged BOOLEAN, reasons JSON, top_tokens JSON,
-        scored_at TIMESTAMP)""",
-]
 
 T0 = datetime(2025, 3, 1, 2, 0, 0)
 
@@ -95,8 +78,7 @@ def _scores(run_id: str, checks: list[Check]) -> list[list]:
 def ensure_results(home: Home) -> None:
     ensure_warehouse(home)
     with atomic_write(home, home.results) as con:
-        for ddl in RESULTS_DDL:
-            con.execute(ddl)
+        ensure_schema(con)
 
 
 def add_check_run(home: Home, run_id: str, started_at: datetime, checks: list[Check], status: str | None = None) -> None:
@@ -105,7 +87,7 @@ def add_check_run(home: Home, run_id: str, started_at: datetime, checks: list[Ch
     n_failed = sum(not c.success for c in checks)
     with atomic_write(home, home.results) as con:
         con.execute(
-            "INSERT INTO check_runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            insert_sql("check_runs"),
             [run_id, started_at, started_at + timedelta(seconds=30), started_at.date(),
              status or ("failed" if n_failed else "passed"), len(checks), n_failed, "products,events,metadata",
              "1.24.1", "c" * 64, None],
@@ -113,24 +95,24 @@ def add_check_run(home: Home, run_id: str, started_at: datetime, checks: list[Ch
         if not checks:
             return
         con.executemany(
-            "INSERT INTO expectation_results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            insert_sql("expectation_results"),
             [[run_id, f"{c.table}_suite", c.kind, c.table, c.column, c.expectation_id, "expect_x", c.dimension,
               c.severity, c.success, c.unexpected, c.element, 100.0 * c.unexpected / c.element, c.observed,
               f"check {c.expectation_id}"] for c in checks],
         )
-        con.executemany("INSERT INTO quality_scores VALUES (?,?,?,?,?,?,?)", _scores(run_id, checks))
+        con.executemany(insert_sql("quality_scores"), _scores(run_id, checks))
 
 
 def add_listing_run(home: Home, run_id: str, scored_at: datetime, n_scored: int, n_flagged: int,
                     samples: list[dict] | None = None) -> None:
     ensure_results(home)
     with atomic_write(home, home.results) as con:
-        con.execute("INSERT INTO listing_runs VALUES (?,?,?,?,?,?,?)",
+        con.execute(insert_sql("listing_runs"),
                     [run_id, "m-test", scored_at, n_scored, n_flagged, 0.5, 1.0])
         con.execute("DELETE FROM listing_scores")
         for s in samples or []:
             con.execute(
-                "INSERT INTO listing_scores VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                insert_sql("listing_scores"),
                 [run_id, s["product_id"], s.get("seller_id", "s1"), s.get("sku", "k1"), s.get("category_id", "c1"),
                  s["title"], "m-test", s.get("score", 0.9), 0.1, 0.2, s.get("flagged", True),
                  json.dumps(s.get("reasons", [{"code": "keyword_stuffing", "message": "repeated words"}])),
@@ -151,8 +133,9 @@ def add_pii_findings(home: Home, rows: list[tuple[str, str]]) -> None:
     """A results.pii_findings table as the personal-data scanning release will write it."""
     ensure_results(home)
     with atomic_write(home, home.results) as con:
-        con.execute("CREATE TABLE IF NOT EXISTS pii_findings(finding_id VARCHAR, severity VARCHAR, status VARCHAR)")
-        con.executemany("INSERT INTO pii_findings VALUES (?,?,?)", [[f"f{i}", s, st] for i, (s, st) in enumerate(rows)])
+        ensure_table(con, "pii_findings")
+        con.executemany("INSERT INTO pii_findings (finding_id, severity, status) VALUES (?,?,?)",
+                        [[f"f{i}", s, st] for i, (s, st) in enumerate(rows)])
 
 
 def write_answers(home: Home, text: str, evidence: dict[str, bytes] | None = None) -> None:

@@ -32,17 +32,6 @@ from .rules import REASON_CODES, rule_reasons
 
 OUTPUT_COLUMNS = ["low_quality_score", "clarity_score", "conciseness_score", "flagged", "reasons"]
 
-LISTING_RUNS_DDL = """
-CREATE TABLE IF NOT EXISTS listing_runs (
-  run_id VARCHAR, model_version VARCHAR, scored_at TIMESTAMP, n_scored BIGINT, n_flagged BIGINT,
-  threshold DOUBLE, seconds DOUBLE)"""
-LISTING_SCORES_DDL = """
-CREATE TABLE IF NOT EXISTS listing_scores (
-  run_id VARCHAR, product_id VARCHAR, seller_id VARCHAR, sku VARCHAR, category_id VARCHAR,
-  title VARCHAR, model_version VARCHAR, low_quality_score DOUBLE, clarity_score DOUBLE,
-  conciseness_score DOUBLE, flagged BOOLEAN, reasons JSON, top_tokens JSON, scored_at TIMESTAMP)"""
-
-
 def load_model(home: Home, version: str | None = None, fast: bool = True) -> ListingModel:
     """The latest (or named) trained model of ``home``; the int8 fast path unless ``fast=False``."""
     from .train import resolve_model_dir
@@ -187,6 +176,7 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
                     progress: bool = True, log: Callable[[str], None] = print,
                     explain_limit: int | None = DEFAULT_EXPLAIN_LIMIT) -> dict[str, Any]:
     """Score every product in the warehouse; replace ``listing_scores``, append to ``listing_runs``."""
+    from governance.results_schema import columns, ensure_schema, insert_sql
     from governance.warehouse import atomic_write, connect_read
 
     if not home.warehouse.exists():
@@ -232,17 +222,17 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
     n_flagged = int(rows["flagged"].sum())
     with atomic_write(home, home.results) as w:
         w.execute("BEGIN")
-        w.execute(LISTING_RUNS_DDL)
-        w.execute(LISTING_SCORES_DDL)
+        ensure_schema(w)
         w.execute("DELETE FROM listing_scores")
         w.register("scored_rows", rows)
-        w.execute("""
-            INSERT INTO listing_scores SELECT run_id, product_id, seller_id, sku, category_id, title,
-              model_version, low_quality_score, clarity_score, conciseness_score, flagged,
+        w.execute(f"""
+            INSERT INTO listing_scores ({', '.join(columns('listing_scores'))})
+            SELECT run_id, product_id, seller_id, sku, category_id, title, model_version,
+              low_quality_score, clarity_score, conciseness_score, flagged,
               CAST(reasons AS JSON), CAST(top_tokens AS JSON), CAST(scored_at AS TIMESTAMP)
             FROM scored_rows""")
         w.unregister("scored_rows")
-        w.execute("INSERT INTO listing_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+        w.execute(insert_sql("listing_runs"),
                   [run_id, version, started, len(rows), n_flagged, float(model.config.threshold), seconds])
         w.execute("COMMIT")
     codes: dict[str, int] = {}

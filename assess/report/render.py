@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from governance.errors import ShopgovError, UsageError
 from governance.paths import Home
 from governance.privacy import scrub_text
-from governance.warehouse import connect_read
+from governance.results_schema import listing_scores, run_results
 
 from ..maturity.store import load_assessment
 from . import charts
@@ -67,35 +67,20 @@ def _env() -> Environment:
 def row_samples(home: Home, tree: dict[str, Any], limit: int = 10) -> dict[str, list[dict[str, Any]]]:
     """Masked row-level samples for analyst/admin reports: worst listings and failing-check samples."""
     out: dict[str, list[dict[str, Any]]] = {"listings": [], "failing_checks": []}
-    if not home.results.exists():
-        return out
-    con = connect_read(home.results)
-    try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "listing_scores" in tables:
-            cur = con.execute(
-                "SELECT product_id, category_id, title, low_quality_score, reasons FROM listing_scores"
-                " WHERE flagged ORDER BY low_quality_score DESC, product_id LIMIT ?", [limit])
-            for pid, cat, title, score, reasons in cur.fetchall():
-                try:
-                    codes = [r.get("code") for r in json.loads(reasons or "[]") if isinstance(r, dict)]
-                except (TypeError, ValueError):
-                    codes = []
-                out["listings"].append({"product_id": clean_text(pid, 40), "category_id": clean_text(cat, 40),
-                                        "title": clean_text(title, 90), "score": score,
-                                        "reasons": ", ".join(clean_text(c, 30) for c in codes if c)})
-        run = (tree.get("sources") or {}).get("check_run") or {}
-        if "expectation_results" in tables and run.get("run_id"):
-            cur = con.execute(
-                "SELECT expectation_id, table_name, column_name, dimension, severity, unexpected_count, observed"
-                " FROM expectation_results WHERE run_id = ? AND NOT success"
-                " ORDER BY unexpected_count DESC NULLS LAST, expectation_id LIMIT ?", [run["run_id"], limit])
-            for eid, tbl, col, dim, sev, n, observed in cur.fetchall():
-                out["failing_checks"].append({"expectation_id": clean_text(eid, 80), "table": tbl, "column": col,
-                                              "dimension": dim, "severity": sev, "unexpected_count": n,
-                                              "observed": clean_text(observed, 220)})
-    finally:
-        con.close()
+    for r in listing_scores(home, flagged_only=True, limit=limit):
+        codes = [x.get("code") for x in r["reasons"] if isinstance(x, dict)]
+        out["listings"].append({"product_id": clean_text(r["product_id"], 40),
+                                "category_id": clean_text(r["category_id"], 40),
+                                "title": clean_text(r["title"], 90), "score": r["low_quality_score"],
+                                "reasons": ", ".join(clean_text(c, 30) for c in codes if c)})
+    run = (tree.get("sources") or {}).get("check_run") or {}
+    if run.get("run_id"):
+        for r in run_results(home, run["run_id"], failed_only=True, limit=limit):
+            out["failing_checks"].append({"expectation_id": clean_text(r["expectation_id"], 80),
+                                          "table": r["table_name"], "column": r["column_name"],
+                                          "dimension": r["dimension"], "severity": r["severity"],
+                                          "unexpected_count": r["unexpected_count"],
+                                          "observed": clean_text(r["observed"], 220)})
     return out
 
 
