@@ -151,6 +151,9 @@ def _message(err: dict[str, Any]) -> str:
         return "unknown key (check its spelling)"
     if err["type"] == "missing":
         return "required key is missing"
+    value = err.get("input")
+    if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+        return f"{err['msg']} (got {value!r})"
     return str(err["msg"])
 
 
