@@ -15,11 +15,11 @@ import yaml
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from governance.errors import ShopgovError, UsageError
-from governance.paths import Home
+from governance.paths import Home, bundled
 
 from .users import User, cookie_key, get_user, verify_password
 
-ROLES_FILE = Path(__file__).with_name("roles.yaml")
+ROLES_FILE = bundled("dashboard", "roles.yaml")
 COOKIE_NAME = "shopgov_session"
 SESSION_MAX_AGE = 7 * 24 * 3600  # seconds a login cookie stays valid
 _SALT = "shopgov.dashboard.login"

@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
-CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+from .paths import bundled
+
+CATALOG_FILE = bundled("governance", "catalog.yaml")
 
 
 @dataclass(frozen=True)

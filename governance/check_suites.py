@@ -27,8 +27,9 @@ from typing import Any
 import yaml
 
 from .errors import ShopgovError, UsageError
+from .paths import bundled
 
-SUITES_DIR = Path(__file__).with_name("suites")
+SUITES_DIR = bundled("governance", "suites")
 
 #: The six DAMA quality dimensions with their GB/T 36344-2018 names.
 DIMENSIONS: dict[str, dict[str, str]] = {

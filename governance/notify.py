@@ -34,10 +34,11 @@ from great_expectations.checkpoint import EmailAction, SlackNotificationAction
 from great_expectations.checkpoint.actions import NotifyOn, ValidationAction, should_notify
 
 from .errors import ShopgovError
+from .paths import bundled
 from .privacy import scrub_text
 
 log = logging.getLogger(__name__)
-EXAMPLE_FILE = Path(__file__).with_name("notifications.yaml")
+EXAMPLE_FILE = bundled("governance", "notifications.yaml")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

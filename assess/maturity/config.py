@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from governance.errors import UsageError
+from governance.paths import bundled
 
-MODEL_FILE = Path(__file__).with_name("model.yaml")
+MODEL_FILE = bundled("assess.maturity", "model.yaml")
 
 # Number of capability domains per supported edition of DCMM. A model for another edition
 # is added by writing a model file with its `standard` key (see docs/maturity.md).
