@@ -58,7 +58,7 @@ def titles_to_score(home, n: int) -> tuple[pd.DataFrame, str]:
             con.close()
         if len(df):
             return df, "warehouse products"
-    return load_labelled()[["title", "description"]].head(n), "sample_data/listing_titles.csv"
+    return load_labelled()[["title", "description"]].head(n), "governance/samplegen/listing_titles.csv"
 
 
 def rate(fn, n: int, repeats: int) -> tuple[float, float]:

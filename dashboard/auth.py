@@ -14,12 +14,13 @@ from pathlib import Path
 import yaml
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from governance.config import DEFAULTS
 from governance.errors import ShopgovError, UsageError
 from governance.paths import Home
 
 from .users import User, cookie_key, get_user, verify_password
 
-ROLES_FILE = Path(__file__).resolve().parents[1] / "governance" / "defaults" / "roles.yaml"
+ROLES_FILE = DEFAULTS / "roles.yaml"
 COOKIE_NAME = "shopgov_session"
 SESSION_MAX_AGE = 7 * 24 * 3600  # seconds a login cookie stays valid
 _SALT = "shopgov.dashboard.login"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table as RichTable
 
 from governance.errors import UsageError
+from governance.paths import bundled
 
 from .cli import EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
 
-APP_FILE = Path(__file__).with_name("app.py")
+APP_FILE = bundled("dashboard", "app.py")  # streamlit runs it as a script
 
 users_app = typer.Typer(help="Manage dashboard users (stored with bcrypt hashes in $SHOPGOV_HOME/config/users.yaml).",
                         no_args_is_help=True)

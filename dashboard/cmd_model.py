@@ -15,7 +15,7 @@ def train(
     data: Annotated[Path | None, typer.Option(
         "--data", help="Labelled titles: CSV/JSONL/Parquet with title, optional description, clarity + "
                        "conciseness (or label) columns; or CIKM 2017 data_train.csv / its folder. "
-                       "Default: sample_data/listing_titles.csv.")] = None,
+                       "Default: the bundled governance/samplegen/listing_titles.csv.")] = None,
     epochs: Annotated[int, typer.Option(help="Training epochs (early stopping may end sooner).", min=1)] = 3,
     max_samples: Annotated[int | None, typer.Option(help="Use at most this many labelled rows (stratified).", min=10)] = None,
     batch_size: Annotated[int, typer.Option(help="Training batch size.", min=1)] = 32,

@@ -10,7 +10,9 @@ from typing import Any
 
 import yaml
 
-I18N_FILE = Path(__file__).with_name("i18n.yaml")
+from governance.paths import bundled
+
+I18N_FILE = bundled("dashboard", "i18n.yaml")
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 

@@ -26,7 +26,6 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,9 +33,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import UsageError
-from .paths import Home
+from .paths import Home, bundled
 
-DEFAULTS = Path(str(files("governance").joinpath("defaults")))
+DEFAULTS = bundled("governance", "defaults")
 
 M = TypeVar("M", bound=BaseModel)
 _TAG = re.compile(r"^[\w-]*\[.*\]$")

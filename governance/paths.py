@@ -1,9 +1,11 @@
-"""Where shopgov keeps its files: everything lives under one home folder."""
+"""Where shopgov keeps its files: everything lives under one home folder; bundled data ships
+inside the packages (:func:`bundled`)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 DEFAULT_HOME = "shopgov-home"
@@ -64,3 +66,16 @@ def get_home(home: str | os.PathLike[str] | None = None) -> Home:
     """Resolve the home folder: explicit argument, then ``$SHOPGOV_HOME``, then ``./shopgov-home``."""
     raw = home if home is not None else os.environ.get("SHOPGOV_HOME", DEFAULT_HOME)
     return Home(Path(raw).expanduser().resolve())
+
+
+def bundled(package: str, *parts: str) -> Path:
+    """A data file or folder shipped inside ``package`` (e.g. ``bundled("governance", "catalog.yaml")``).
+
+    Found through :mod:`importlib.resources`, so it works from a source tree, an editable install
+    and an installed wheel alike. Only file-system installs are supported (pip never zips), so
+    the result is a real :class:`~pathlib.Path`.
+    """
+    res = files(package).joinpath(*parts)
+    if not isinstance(res, Path):
+        raise RuntimeError(f"{package} is not installed as files on disk (zipped?); cannot read {'/'.join(parts)}")
+    return res

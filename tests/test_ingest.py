@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from governance.catalog import load_catalog
+from governance.config import ConfigError
 from governance.errors import IngestError, UsageError
 from governance.ingest import ingest_file, ingest_files
-from governance.config import ConfigError
 from governance.mapping import load_mapping
 from governance.paths import get_home
 from governance.warehouse import connect_read

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 
 from governance.catalog import load_catalog
 from governance.errors import UsageError
+from governance.paths import bundled
 from governance.privacy import contains_pii
 from governance.sample import DEFECTS, generate
 from governance.samplegen.text import brands_in_text, listing_problems, max_token_repeat
@@ -378,3 +381,13 @@ def test_zero_rates_give_a_clean_sample(tmp_path):
     assert db.execute("SELECT count(*) - count(DISTINCT product_id) FROM products").fetchone()[0] == 0
     per_day = [n for (n,) in db.execute("SELECT count(*) FROM events GROUP BY CAST(ts AS DATE)").fetchall()]
     assert len(per_day) == DAYS and min(per_day) > 0.5 * sorted(per_day)[DAYS // 2]
+
+
+def test_listing_titles_regenerate_to_the_packaged_csv(tmp_path):
+    """`python -m governance.samplegen.listing_titles` reproduces the bundled training set exactly."""
+    out = tmp_path / "titles.csv"
+    proc = subprocess.run([sys.executable, "-m", "governance.samplegen.listing_titles", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote 4200 rows" in proc.stdout
+    assert out.read_bytes() == bundled("governance.samplegen", "listing_titles.csv").read_bytes()

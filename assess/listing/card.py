@@ -139,7 +139,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         if fp.get("throughput"):
             lines += ["Throughput: " + ", ".join(f"{k} {_fmt(v)}" for k, v in fp["throughput"].items()) + ".", ""]
     lines += ["## Limitations", "",
-              "- Trained on a generated, hand-curated English set (sample_data/listing_titles.csv) unless "
+              "- Trained on a generated, hand-curated English set (governance/samplegen/listing_titles.csv) unless "
               "`--data` was given; other languages and marketplaces need their own labels.",
               "- Title only: descriptions are checked by rules (HTML, contact details), not by the model.",
               "- Probabilities are calibrated (temperature) on held-out labelled titles of the training set; on "

@@ -20,13 +20,15 @@ import numpy as np
 import pandas as pd
 
 from governance.errors import IngestError, UsageError
+from governance.paths import bundled
 
 LABELS = ("clarity", "conciseness")
 CIKM_COLUMNS = [
     "country", "sku_id", "title", "category_lvl_1", "category_lvl_2", "category_lvl_3",
     "short_description", "price", "product_type",
 ]
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "sample_data" / "listing_titles.csv"
+# The generated training set ships in the wheel (governance/samplegen/listing_titles.py writes it).
+DEFAULT_DATA = bundled("governance.samplegen", "listing_titles.csv")
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -117,7 +119,7 @@ def load_labelled(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path else DEFAULT_DATA
     if not path.exists():
-        hint = " (run sample_data/make_listing_titles.py or pass --data FILE)" if path == DEFAULT_DATA else ""
+        hint = " (run python -m governance.samplegen.listing_titles or pass --data FILE)" if path == DEFAULT_DATA else ""
         raise UsageError(f"{path}: labelled data not found{hint}")
     if _is_cikm(path):
         df = _read_cikm(path / "data_train.csv" if path.is_dir() else path)

@@ -3,8 +3,8 @@
 The team keeps them beside the project in ``../shared/data/walmart-products/``:
 ``walmart_products_free_dataset.csv`` (2,112 listings) and ``title_labels_{c,d,e}.csv``
 (600 of them labelled by uniq_id with clarity, conciseness and a reason). Users who clone the
-project do not have them; every function here returns ``None`` then, and callers skip the
-real-title section.
+project, and installs from a wheel, do not have them (unless ``$SHOPGOV_SHARED`` points there);
+every function here returns ``None`` then, and callers skip the real-title section.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ import pandas as pd
 
 from .evaluate import compare, flip_rates
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The source checkout this module runs from, if any (an installed wheel has no pyproject.toml above it).
+_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT: Path | None = _ROOT if (_ROOT / "pyproject.toml").is_file() else None
 SUBDIR = Path("data") / "walmart-products"
 LISTINGS = "walmart_products_free_dataset.csv"
 DESCRIPTION = ("600 real Walmart marketplace titles labelled by careful review under the same guideline "
@@ -26,11 +28,12 @@ DESCRIPTION = ("600 real Walmart marketplace titles labelled by careful review u
 
 
 def find_dir() -> Path | None:
-    """The folder holding the Walmart sample (``$SHOPGOV_SHARED`` or ``../shared`` of the project)."""
+    """The folder holding the Walmart sample (``$SHOPGOV_SHARED``, or ``../shared`` of a source checkout)."""
     candidates = []
     if os.environ.get("SHOPGOV_SHARED"):
         candidates.append(Path(os.environ["SHOPGOV_SHARED"]))
-    candidates += [PROJECT_ROOT.parent / "shared", PROJECT_ROOT / "shared"]
+    if PROJECT_ROOT is not None:
+        candidates += [PROJECT_ROOT.parent / "shared", PROJECT_ROOT / "shared"]
     for base in candidates:
         folder = base / SUBDIR
         if (folder / LISTINGS).exists() and list(folder.glob("title_labels_*.csv")):

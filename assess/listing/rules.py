@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 import yaml
 
+from governance.paths import bundled
 from governance.privacy import contains_pii, find_pii
 
-RULES_FILE = Path(__file__).with_name("rules.yaml")
+RULES_FILE = bundled("assess.listing", "rules.yaml")
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?\s*>|&(?:[a-zA-Z]{2,8}|#\d{2,5});")

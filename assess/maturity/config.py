@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
+from governance.config import DEFAULTS
 from governance.errors import UsageError
 
-MODEL_FILE = Path(__file__).resolve().parents[2] / "governance" / "defaults" / "maturity.yaml"
+MODEL_FILE = DEFAULTS / "maturity.yaml"
 
 # Number of capability domains per supported edition of DCMM. A model for another edition
 # is added by writing a model file with its `standard` key (see docs/maturity.md).

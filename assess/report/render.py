@@ -19,14 +19,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from governance.errors import ShopgovError, UsageError
-from governance.paths import Home
+from governance.paths import Home, bundled
 from governance.privacy import scrub_text
 from governance.results_schema import listing_scores, run_results
 
 from ..maturity.store import load_assessment
 from . import charts
 
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = bundled("assess.report", "templates")
 FORMATS = ("html", "pdf", "json")
 ROLES = ("viewer", "analyst", "admin")
 ROW_ROLES = ("analyst", "admin")  # roles that may see (masked) row-level samples

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-HERE = Path(__file__).parent
+from ..paths import bundled
+
+HERE = bundled("governance.samplegen")
 
 
 @dataclass(frozen=True)

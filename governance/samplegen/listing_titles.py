@@ -1,6 +1,6 @@
-#!/usr/bin/env python
-"""Generate ``sample_data/listing_titles.csv``: labelled marketplace listing titles for training
-the listing-quality model (``shopgov train``).
+"""Generate ``listing_titles.csv``: labelled marketplace listing titles for training the
+listing-quality model (``shopgov train``). The file ships inside this package (read with
+``importlib.resources``, see ``assess.listing.data.DEFAULT_DATA``).
 
 Labels follow a marketplace QC guideline:
 
@@ -20,8 +20,8 @@ year lists. Case changes and typos are applied to some rows without changing the
 
 Deterministic for a seed::
 
-    python sample_data/make_listing_titles.py            # 4,200 rows, seed 7
-    python sample_data/make_listing_titles.py --rows 5000 --seed 1 --out /tmp/titles.csv
+    python -m governance.samplegen.listing_titles            # 4,200 rows, seed 7 -> the packaged CSV
+    python -m governance.samplegen.listing_titles --rows 5000 --seed 1 --out /tmp/titles.csv
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ import argparse
 import csv
 import random
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import listing_vocab as V  # noqa: E402
+from ..paths import bundled
+from . import listing_vocab as V
 
-OUT = Path(__file__).resolve().parent / "listing_titles.csv"
+# Default output: the packaged copy (package data); regenerate it in a source checkout.
+OUT = bundled("governance.samplegen", "listing_titles.csv")
 STOP = {"a", "an", "and", "the", "or", "of", "for", "with", "in", "on", "to", "by", "x", "w", "&", "up",
         "set", "pack", "piece", "inch", "size", "oz", "ft", "lb", "count", "pcs", "-", "+", "1", "2", "3"}
 LICENSES = ("Disney Princess; Marvel Spider-Man; Paw Patrol; Star Wars; Pokemon; Harry Potter; Minecraft; "

@@ -1,4 +1,4 @@
-"""Vocabularies for ``make_listing_titles.py``: categories, brands, product types and their
+"""Vocabularies for ``listing_titles.py``: categories, brands, product types and their
 synonyms, attributes, sizes, audiences, uses and compatibility lists.
 
 Product lines read ``Type: synonym; synonym | attribute; attribute``: the synonyms are the
