@@ -140,6 +140,18 @@ def key_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+class KeyProblem(ValueError):
+    """Raised by a model validator to report a problem at a key *below* the model it validates.
+
+    ``loc`` is relative to that model (e.g. ``("indicators", 0, "item")``), so a cross-reference
+    check made where both ends are known still names the exact key and line.
+    """
+
+    def __init__(self, loc: tuple[Any, ...], message: str):
+        super().__init__(message)
+        self.loc = tuple(loc)
+
+
 def _message(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1]) if err["loc"] else ""
@@ -150,10 +162,17 @@ def _message(err: dict[str, Any]) -> str:
         return "unknown key (check its spelling)"
     if err["type"] == "missing":
         return "required key is missing"
+    if err["type"] == "value_error":  # a validator's own message, without pydantic's prefix
+        return str(err["ctx"]["error"]) if "error" in (err.get("ctx") or {}) else str(err["msg"])
     value = err.get("input")
     if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
         return f"{err['msg']} (got {value!r})"
     return str(err["msg"])
+
+
+def clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` without the union / validator tags pydantic inserts ('function-after[...]', '[key]')."""
+    return tuple(p for p in loc if isinstance(p, int) or not _TAG.match(str(p)))
 
 
 def validation_problems(e: ValidationError, node: yaml.Node | None,
@@ -161,9 +180,13 @@ def validation_problems(e: ValidationError, node: yaml.Node | None,
     """pydantic errors as (key path, line, message), skipping pydantic's internal loc parts."""
     out = []
     for err in e.errors():
-        # drop the union / validator tags pydantic inserts into loc ('function-after[...]', '[key]')
-        loc = prefix + tuple(p for p in err["loc"] if isinstance(p, int) or not _TAG.match(str(p)))
-        out.append((key_path(loc), line_of(node, loc), _message(err)))
+        loc = prefix + clean_loc(err["loc"])
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, KeyProblem):
+            loc, msg = loc + cause.loc, str(cause)
+        else:
+            msg = _message(err)
+        out.append((key_path(loc), line_of(node, loc), msg))
     return out
 
 

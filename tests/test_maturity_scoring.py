@@ -42,6 +42,7 @@ from assess.maturity.scoring import (
     score_overall,
     value_for_score,
 )
+from governance.config import fingerprint
 
 PASS = ((2, 0.85), (3, 0.93), (4, 0.97), (5, 0.99))
 FLAGS = ((2, 0.25), (3, 0.12), (4, 0.06), (5, 0.02))
@@ -197,23 +198,28 @@ def _raw() -> dict:
     return yaml.safe_load(mconfig.MODEL_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("mutate", "message"), [
-    (lambda r: r["domains"][5]["indicators"][2].update(anchors={2: 0.9, 3: 0.85}), "strictly increase"),
-    (lambda r: r["domains"][1]["indicators"][0].update(item="nope"), "unknown item 'nope'"),
-    (lambda r: r["domains"][1]["gates"][3].append({"indicator": "ghost", "min": 1}), "gate must name an indicator"),
-    (lambda r: r["domains"].pop(), "has 8 capability domains"),
-    (lambda r: r["domains"][1]["indicators"][0].update(metric="made_up"), "unknown metric 'made_up'"),
-    (lambda r: r.update(standard="ISO 8000"), "unknown standard"),
-    (lambda r: r["overall"].update(level_rule="max"), "level_rule"),
+@pytest.mark.parametrize(("mutate", "key", "message"), [
+    (lambda r: r["domains"][5]["indicators"][2].update(anchors={2: 0.9, 3: 0.85}),
+     "domains[5].indicators[2].anchors[3]", "strictly increase"),
+    (lambda r: r["domains"][1]["indicators"][0].update(item="nope"), "domains[1].indicators[0].item",
+     "unknown item 'nope'"),
+    (lambda r: r["domains"][1]["gates"][3].append({"indicator": "ghost", "min": 1}),
+     "domains[1].gates[3][1].indicator", "gate must name an indicator"),
+    (lambda r: r["domains"].pop(), "domains", "has 8 capability domains"),
+    (lambda r: r["domains"][1]["indicators"][0].update(metric="made_up"), "domains[1].indicators[0].metric",
+     "unknown metric 'made_up'"),
+    (lambda r: r.update(standard="ISO 8000"), "standard", "unknown standard"),
+    (lambda r: r["overall"].update(level_rule="max"), "overall.level_rule", "level_rule"),
 ])
-def test_bad_model_is_rejected_with_location(tmp_path, mutate, message):
+def test_bad_model_is_rejected_with_location(tmp_path, mutate, key, message):
     raw = _raw()
     mutate(raw)
     p = tmp_path / "model.yaml"
     p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ModelError) as e:
         load_model(p)
-    assert str(p) in str(e.value) and message in str(e.value)
+    assert str(p) in str(e.value) and f": {key}: " in str(e.value) and message in str(e.value), str(e.value)
+    assert all(line for _, line, _ in e.value.problems)  # and the line
 
 
 # ---------------------------------------------------------------- questionnaire
@@ -308,7 +314,8 @@ def test_assessment_tree_traces_to_evidence(home):
     add_listing_run(home, "L1", T0, n_scored=200, n_flagged=18)
     write_answers(home, ANSWERS_YAML, EVIDENCE_FILES)
     tree = run_assessment(home)
-    assert tree["config_sha256"] == load_model().sha256
+    assert tree["model_sha256"] == load_model(home).sha256 == load_model().sha256  # no config/maturity.yaml
+    assert tree["config_sha256"] == fingerprint(home) and tree["config_source"] == "default/maturity.yaml"
     doms = {d["id"]: d for d in tree["domains"]}
     inds = {i["id"]: i for d in tree["domains"] for it in d["items"] for i in it["indicators"]}
     # every domain score is the sum of its indicator contributions

@@ -1,7 +1,7 @@
 """DCMM-aligned (GB/T 36073-2018) maturity assessment with traceable scores.
 
-The model is declared in ``model.yaml``; thresholds there are shopgov's calibration, not
-official DCMM certification rules.
+The model is declared in ``maturity.yaml`` (a home's ``config/``, else the bundled default);
+thresholds there are shopgov's calibration, not official DCMM certification rules.
 """
 
 from .assessment import compute_assessment, run_assessment, summary

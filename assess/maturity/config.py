@@ -1,22 +1,42 @@
-"""Load and validate the declarative maturity model (``model.yaml``).
+"""The declarative maturity model (``maturity.yaml``): typed loading and the runtime model.
 
-The model file declares the standard (``GB/T 36073-2018``), its domains and capability items,
+The file declares the standard (``GB/T 36073-2018``), its domains and capability items,
 the questionnaire statements, the measured indicators with weights, anchors and direction,
-and per-domain gates and caps. :func:`load_model` turns it into frozen dataclasses and
-rejects anything inconsistent with a message naming the file and the offending entry.
+and per-domain gates and caps. It is read from ``$SHOPGOV_HOME/config/maturity.yaml`` when a
+home has one (its own calibration), else from the bundled default
+(``governance/defaults/maturity.yaml``).
+
+:class:`MaturitySpec` (pydantic, ``extra="forbid"``) validates the file, including every
+cross reference (items, indicators named by gates and caps, metrics known to
+:data:`assess.maturity.evidence.METRICS`, monotone anchors); a problem is a
+:class:`~governance.config.ConfigError` naming the file, the key path and the line.
+:func:`load_model` then builds the frozen runtime dataclasses the scorer uses.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from governance.config import DEFAULTS
+from governance.config import (
+    DEFAULTS,
+    ConfigError,
+    KeyProblem,
+    Strict,
+    clean_loc,
+    resolve,
+)
+from governance.config import load_model as load_config
 from governance.errors import UsageError
+from governance.paths import Home
+from governance.vocabulary import DCMM_DOMAINS, DIMENSION_IDS, Severity
+
+from .evidence import METRICS
 
 MODEL_FILE = DEFAULTS / "maturity.yaml"
 
@@ -28,6 +48,18 @@ DIRECTIONS = ("higher_is_better", "lower_is_better")
 LEVEL_RULES = ("floor_mean_level", "floor_mean_score", "min_domain_level")
 ANSWER_KEYS = ("not", "partially", "largely", "fully")
 QUESTIONNAIRE_PREFIX = "q."
+
+Direction = Literal["higher_is_better", "lower_is_better"]
+LevelRule = Literal["floor_mean_level", "floor_mean_score", "min_domain_level"]
+AnswerKey = Literal["not", "partially", "largely", "fully"]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Level = Annotated[int, Field(ge=1, le=5)]
+Num = Annotated[float, Field(strict=True)]  # int or float; no strings or booleans
+Share = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
+
+
+def _none_is_empty(v: Any) -> Any:
+    return {} if v is None else v
 
 
 @dataclass(frozen=True)
@@ -149,114 +181,306 @@ class MaturityModel:
         return self.levels[int(level)][lang]
 
 
-class ModelError(UsageError):
-    """The maturity model file is inconsistent (names the file and the entry)."""
+
+# ---------------------------------------------------------------------------- metric params
+class _NoParams(Strict):
+    pass
 
 
-class _Ctx:
-    def __init__(self, source: str):
-        self.source = source
+class _PassRateParams(Strict):
+    dimension: str = Field("*", description="a quality dimension id, or '*' for all")
+    tables: list[Text] | None = Field(None, min_length=1)
+    aggregate: Literal["table_mean", "overall"] = "table_mean"
 
-    def fail(self, where: str, message: str) -> None:
-        raise ModelError(f"{self.source}: {where}: {message}")
-
-
-def _num(ctx: _Ctx, where: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        ctx.fail(where, f"expected a number, got {value!r}")
-    return float(value)
-
-
-def _level(ctx: _Ctx, where: str, value: Any) -> int:
-    try:
-        lvl = int(value)
-    except (TypeError, ValueError):
-        ctx.fail(where, f"expected a level 1-5, got {value!r}")
-    if lvl not in LEVELS or (isinstance(value, float) and value != lvl):
-        ctx.fail(where, f"expected a level 1-5, got {value!r}")
-    return lvl
+    @field_validator("dimension")
+    @classmethod
+    def _known_dimension(cls, v: str) -> str:
+        if v != "*" and v not in DIMENSION_IDS:
+            raise ValueError(f"unknown quality dimension {v!r}; known: {', '.join(DIMENSION_IDS)} or '*' (all)")
+        return v
 
 
-def _text(ctx: _Ctx, where: str, raw: dict, key: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        ctx.fail(where, f"'{key}' is required (non-empty text)")
-    return value.strip()
+class _SeverityParams(Strict):
+    severities: list[Severity] = Field(["critical"], min_length=1)
 
 
-def _anchors(ctx: _Ctx, where: str, raw: Any, direction: str) -> tuple[tuple[int, float], ...]:
-    if not isinstance(raw, dict) or not raw:
-        ctx.fail(where, "anchors must be a mapping level -> threshold, e.g. {2: 0.85, 3: 0.93}")
-    pairs = sorted((_level(ctx, f"{where} level {k!r}", k), _num(ctx, f"{where}[{k}]", v)) for k, v in raw.items())
-    sign = 1.0 if direction == "higher_is_better" else -1.0
-    for (l1, t1), (l2, t2) in zip(pairs, pairs[1:], strict=False):
-        if not sign * t2 > sign * t1:
-            word = "increase" if sign > 0 else "decrease"
-            ctx.fail(where, f"thresholds must strictly {word} with the level ({direction}): "
-                     f"level {l1} = {t1:g}, level {l2} = {t2:g}")
-    return tuple(pairs)
+class _WindowParams(Strict):
+    window_days: float = Field(30, gt=0)
 
 
-def _indicator(ctx: _Ctx, where: str, raw: Any, items: set[str]) -> Indicator:
-    if not isinstance(raw, dict):
-        ctx.fail(where, "an indicator must be a mapping")
-    iid = _text(ctx, where, raw, "id")
-    where = f"{where} ({iid})"
-    if iid.startswith(QUESTIONNAIRE_PREFIX):
-        ctx.fail(where, f"ids starting with '{QUESTIONNAIRE_PREFIX}' are reserved for questionnaire indicators")
-    item = _text(ctx, where, raw, "item")
-    if item not in items:
-        ctx.fail(where, f"unknown item '{item}'; this domain's items: {', '.join(sorted(items))}")
-    metric = _text(ctx, where, raw, "metric")
-    direction = raw.get("direction", "higher_is_better")
-    if direction not in DIRECTIONS:
-        ctx.fail(where, f"direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
-    weight = _num(ctx, f"{where}.weight", raw.get("weight", 1))
-    if weight < 0:
-        ctx.fail(f"{where}.weight", "weights must be ≥ 0")
-    params = raw.get("params") or {}
-    if not isinstance(params, dict):
-        ctx.fail(f"{where}.params", "params must be a mapping")
-    anchors = _anchors(ctx, f"{where}.anchors", raw.get("anchors"), direction)
-    worst = raw.get("worst")
-    worst = _num(ctx, f"{where}.worst", worst) if worst is not None else None
-    if anchors[0][0] != 1:
-        if worst is None:
-            worst = 0.0 if direction == "higher_is_better" else 1.0
-        sign = 1.0 if direction == "higher_is_better" else -1.0
-        if not sign * anchors[0][1] > sign * worst:
-            ctx.fail(f"{where}.worst", f"worst value {worst:g} must be worse than the first anchor "
-                     f"{anchors[0][1]:g}; add a level-1 anchor or set 'worst'")
-    return Indicator(
-        id=iid, item=item, zh=_text(ctx, where, raw, "zh"), en=_text(ctx, where, raw, "en"),
-        kind="measured", metric=metric, params=dict(params), weight=weight, anchors=anchors,
-        direction=direction, worst=worst,
-    )
+class _TableFieldsParams(Strict):
+    fields: list[Text] = Field(min_length=1)
 
 
-def _item(ctx: _Ctx, where: str, raw: Any) -> Item:
-    if not isinstance(raw, dict):
-        ctx.fail(where, "an item must be a mapping")
-    iid = _text(ctx, where, raw, "id")
-    where = f"{where} ({iid})"
-    stmts_raw = raw.get("statements")
-    if not isinstance(stmts_raw, dict):
-        ctx.fail(where, "statements must map each level 2-5 to {en, zh}")
-    stmts = []
-    for k, s in stmts_raw.items():
-        lvl = _level(ctx, f"{where}.statements", k)
-        if lvl == 1:
-            ctx.fail(f"{where}.statements", "level 1 (initial) is the baseline and has no statement")
-        if not isinstance(s, dict):
-            ctx.fail(f"{where}.statements[{lvl}]", "expected {en: ..., zh: ...}")
-        stmts.append(Statement(lvl, _text(ctx, f"{where}.statements[{lvl}]", s, "en"),
-                               _text(ctx, f"{where}.statements[{lvl}]", s, "zh")))
-    if sorted(s.level for s in stmts) != [2, 3, 4, 5]:
-        ctx.fail(f"{where}.statements", "one statement per level 2, 3, 4 and 5 is required")
-    return Item(id=iid, zh=_text(ctx, where, raw, "zh"), en=_text(ctx, where, raw, "en"),
-                statements=tuple(sorted(stmts, key=lambda s: s.level)))
+class _ColumnFieldParams(Strict):
+    field: Text
 
 
+#: The parameters each metric accepts (metrics not listed accept none).
+METRIC_PARAMS: dict[str, type[Strict]] = {
+    "check_pass_rate": _PassRateParams,
+    "failed_checks": _SeverityParams,
+    "open_pii_findings": _SeverityParams,
+    "pass_rate_change": _WindowParams,
+    "freshness_sla_attainment": _WindowParams,
+    "load_success_share": _WindowParams,
+    "catalog_table_coverage": _TableFieldsParams,
+    "catalog_column_coverage": _ColumnFieldParams,
+}
+
+
+# ---------------------------------------------------------------------------- the file
+class NamesSpec(Strict):
+    zh: Text
+    en: Text
+
+
+class StatementSpec(Strict):
+    en: Text
+    zh: Text
+
+
+class ItemSpec(Strict):
+    """A capability item with its questionnaire statements (one per level 2-5)."""
+
+    id: Text
+    zh: Text
+    en: Text
+    statements: dict[Level, StatementSpec]
+
+    @model_validator(mode="after")
+    def _levels_2_to_5(self) -> ItemSpec:
+        if 1 in self.statements:
+            raise KeyProblem(("statements", 1), "level 1 (initial) is the baseline and has no statement")
+        if sorted(self.statements) != [2, 3, 4, 5]:
+            raise KeyProblem(("statements",), "one statement per level 2, 3, 4 and 5 is required")
+        return self
+
+
+class IndicatorSpec(Strict):
+    """A measured indicator: a metric, its weight and the anchors mapping values to levels."""
+
+    id: Text
+    item: Text
+    zh: Text
+    en: Text
+    metric: Text
+    params: dict[str, Any] = Field(default_factory=dict)
+    direction: Direction = "higher_is_better"
+    weight: Num = Field(1.0, ge=0)
+    anchors: dict[Level, Num] = Field(min_length=1, description="level -> threshold, e.g. {2: 0.85, 3: 0.93}")
+    worst: Num | None = Field(None, description="value at level 1 when the anchors have no level-1 entry")
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _no_params(cls, v: Any) -> Any:
+        return _none_is_empty(v)
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, v: str) -> str:
+        if v.startswith(QUESTIONNAIRE_PREFIX):
+            raise ValueError(f"ids starting with '{QUESTIONNAIRE_PREFIX}' are reserved for questionnaire indicators")
+        return v
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, v: str) -> str:
+        if v not in METRICS:
+            raise ValueError(f"unknown metric '{v}'; known: {', '.join(sorted(METRICS))}")
+        return v
+
+    @model_validator(mode="after")
+    def _params_and_anchors(self) -> IndicatorSpec:
+        try:
+            METRIC_PARAMS.get(self.metric, _NoParams).model_validate(self.params)
+        except ValidationError as e:
+            err = e.errors()[0]
+            cause = (err.get("ctx") or {}).get("error")
+            what = ("unknown parameter" if err["type"] == "extra_forbidden"
+                    else str(cause) if isinstance(cause, ValueError) else err["msg"])
+            raise KeyProblem(("params", *clean_loc(err["loc"])), f"{what} (metric {self.metric})") from None
+        pairs = sorted(self.anchors.items())
+        sign = self.sign
+        for (l1, t1), (l2, t2) in zip(pairs, pairs[1:], strict=False):
+            if not sign * t2 > sign * t1:
+                word = "increase" if sign > 0 else "decrease"
+                raise KeyProblem(("anchors", l2), f"thresholds must strictly {word} with the level "
+                                 f"({self.direction}): level {l1} = {t1:g}, level {l2} = {t2:g}")
+        if pairs[0][0] != 1 and not sign * pairs[0][1] > sign * self.worst_value:
+            raise KeyProblem(("worst",) if self.worst is not None else ("anchors",),
+                             f"worst value {self.worst_value:g} must be worse than the first anchor "
+                             f"{pairs[0][1]:g}; add a level-1 anchor or set 'worst'")
+        return self
+
+    @property
+    def sign(self) -> float:
+        return 1.0 if self.direction == "higher_is_better" else -1.0
+
+    @property
+    def worst_value(self) -> float:
+        if self.worst is not None:
+            return self.worst
+        return 0.0 if self.direction == "higher_is_better" else 1.0
+
+
+class GateSpec(Strict):
+    """Reaching a level requires ``indicator`` ≥ ``min`` and/or ≤ ``max``."""
+
+    indicator: Text
+    min: Num | None = None
+    max: Num | None = None
+
+    @model_validator(mode="after")
+    def _bound(self) -> GateSpec:
+        if self.min is None and self.max is None:
+            raise ValueError("a gate needs 'min' and/or 'max'")
+        return self
+
+
+class CapSpec(Strict):
+    """The domain's level is at most ``max_level`` while ``indicator`` is above/below a value."""
+
+    indicator: Text
+    max_level: Level
+    above: Num | None = None
+    below: Num | None = None
+    en: str = ""
+    zh: str = ""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CapSpec:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("a cap needs exactly one of 'above' or 'below'")
+        return self
+
+
+class DomainSpec(Strict):
+    """A capability domain: its items, measured indicators, gates and caps."""
+
+    id: Text
+    zh: Text
+    en: Text
+    target_level: Level | None = None
+    items: list[ItemSpec] = Field(min_length=1)
+    indicators: list[IndicatorSpec] = Field(default_factory=list)
+    gates: dict[Level, list[GateSpec]] = Field(default_factory=dict)
+    caps: list[CapSpec] = Field(default_factory=list)
+
+    @field_validator("indicators", "gates", "caps", mode="before")
+    @classmethod
+    def _null_is_empty(cls, v: Any) -> Any:
+        return ([] if v is None else v) if not isinstance(v, dict) else v
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> DomainSpec:
+        item_ids: list[str] = []
+        for j, it in enumerate(self.items):
+            if it.id in item_ids:
+                raise KeyProblem(("items", j, "id"), f"duplicate item id '{it.id}'")
+            item_ids.append(it.id)
+        known = {QUESTIONNAIRE_PREFIX + i for i in item_ids}
+        for j, ind in enumerate(self.indicators):
+            if ind.item not in item_ids:
+                raise KeyProblem(("indicators", j, "item"),
+                                 f"unknown item '{ind.item}'; this domain's items: {', '.join(sorted(item_ids))}")
+            if ind.id in known:
+                raise KeyProblem(("indicators", j, "id"), f"duplicate indicator id '{ind.id}'")
+            known.add(ind.id)
+        for lvl, gates in self.gates.items():
+            if lvl == 1:
+                raise KeyProblem(("gates", lvl), "level 1 cannot have gates (every domain starts at level 1)")
+            for j, g in enumerate(gates):
+                if g.indicator not in known:
+                    raise KeyProblem(("gates", lvl, j, "indicator"),
+                                     f"gate must name an indicator of this domain; got '{g.indicator}'")
+        for j, c in enumerate(self.caps):
+            if c.indicator not in known:
+                raise KeyProblem(("caps", j, "indicator"),
+                                 f"cap must name an indicator of this domain; got '{c.indicator}'")
+        return self
+
+
+class OverallSpec(Strict):
+    score: Literal["mean"] = Field("mean", description="overall score = mean of the domain scores")
+    level_rule: LevelRule = "floor_mean_level"
+
+
+class MaturitySpec(Strict):
+    """The whole ``maturity.yaml`` file."""
+
+    standard: str
+    model_version: str = "unversioned"
+    disclaimer: NamesSpec = Field(description="state that thresholds are not official DCMM rules")
+    levels: dict[Level, NamesSpec]
+    answers: dict[AnswerKey, Share]
+    unevidenced_answer: AnswerKey = "partially"
+    questionnaire_weight: Num = Field(1.0, ge=0)
+    provisional_below_coverage: Share = 0.6
+    default_target_level: Level = 3
+    overall: OverallSpec = Field(default_factory=OverallSpec)
+    domains: list[DomainSpec]
+
+    @field_validator("standard")
+    @classmethod
+    def _known_standard(cls, v: str) -> str:
+        if v not in STANDARDS:
+            raise ValueError(f"unknown standard {v!r}; supported: {', '.join(STANDARDS)}")
+        return v
+
+    @field_validator("model_version", mode="before")
+    @classmethod
+    def _version_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+    @field_validator("overall", mode="before")
+    @classmethod
+    def _overall_default(cls, v: Any) -> Any:
+        return _none_is_empty(v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MaturitySpec:
+        if sorted(self.levels) != list(LEVELS):
+            raise KeyProblem(("levels",), "levels 1 to 5 must all be named")
+        if sorted(self.answers) != sorted(ANSWER_KEYS):
+            raise KeyProblem(("answers",), f"the answer scale must define exactly {', '.join(ANSWER_KEYS)}")
+        a = self.answers
+        if not a["not"] < a["partially"] < a["largely"] < a["fully"]:
+            raise KeyProblem(("answers",), "answer values must increase not < partially < largely < fully")
+        n = STANDARDS[self.standard]
+        if len(self.domains) != n:
+            raise KeyProblem(("domains",), f"{self.standard} has {n} capability domains, "
+                             f"the file declares {len(self.domains)}")
+        seen_domains: set[str] = set()
+        seen_items: set[str] = set()
+        seen_inds: set[str] = set()
+        for i, d in enumerate(self.domains):
+            if self.standard == "GB/T 36073-2018" and d.id not in DCMM_DOMAINS:
+                raise KeyProblem(("domains", i, "id"),
+                                 f"unknown DCMM domain '{d.id}'; {self.standard} domains: {', '.join(DCMM_DOMAINS)}")
+            if d.id in seen_domains:
+                raise KeyProblem(("domains", i, "id"), f"duplicate domain id '{d.id}'")
+            seen_domains.add(d.id)
+            for j, it in enumerate(d.items):
+                if it.id in seen_items:
+                    raise KeyProblem(("domains", i, "items", j, "id"),
+                                     f"capability item ids must be unique across domains; '{it.id}' is repeated")
+                seen_items.add(it.id)
+            for j, ind in enumerate(d.indicators):
+                if ind.id in seen_inds:
+                    raise KeyProblem(("domains", i, "indicators", j, "id"),
+                                     f"indicator ids must be unique across domains; '{ind.id}' is repeated")
+                seen_inds.add(ind.id)
+            if sum(ind.weight for ind in d.indicators) + self.questionnaire_weight * len(d.items) <= 0:
+                raise KeyProblem(("domains", i, "indicators"), "at least one indicator needs a positive weight")
+        return self
+
+
+class ModelError(ConfigError):
+    """The maturity model file is invalid (names the file, the key path and the line)."""
+
+
+# ---------------------------------------------------------------------------- spec -> runtime
 def _questionnaire_indicator(item: Item, weight: float) -> Indicator:
     return Indicator(
         id=item.questionnaire_indicator, item=item.id,
@@ -266,154 +490,73 @@ def _questionnaire_indicator(item: Item, weight: float) -> Indicator:
     )
 
 
-def _domain(ctx: _Ctx, i: int, raw: Any, model_defaults: dict) -> Domain:
-    where = f"domains[{i}]"
-    if not isinstance(raw, dict):
-        ctx.fail(where, "a domain must be a mapping")
-    did = _text(ctx, where, raw, "id")
-    where = f"domains[{i}] ({did})"
-    items_raw = raw.get("items")
-    if not isinstance(items_raw, list) or not items_raw:
-        ctx.fail(where, "a domain needs a non-empty list of items")
-    items = [_item(ctx, f"{where}.items[{j}]", it) for j, it in enumerate(items_raw)]
-    item_ids = [it.id for it in items]
-    if len(set(item_ids)) != len(item_ids):
-        ctx.fail(where, "duplicate item ids")
-    measured = [_indicator(ctx, f"{where}.indicators[{j}]", ind, set(item_ids))
-                for j, ind in enumerate(raw.get("indicators") or [])]
-    indicators = measured + [_questionnaire_indicator(it, model_defaults["questionnaire_weight"]) for it in items]
-    ids = [ind.id for ind in indicators]
-    dupes = {x for x in ids if ids.count(x) > 1}
-    if dupes:
-        ctx.fail(where, f"duplicate indicator ids: {', '.join(sorted(dupes))}")
-    if sum(ind.weight for ind in indicators) <= 0:
-        ctx.fail(where, "at least one indicator needs a positive weight")
-    known = set(ids)
-    gates = []
-    for lvl_raw, gate_list in (raw.get("gates") or {}).items():
-        lvl = _level(ctx, f"{where}.gates", lvl_raw)
-        if lvl == 1:
-            ctx.fail(f"{where}.gates", "level 1 cannot have gates (every domain starts at level 1)")
-        for j, g in enumerate(gate_list or []):
-            gw = f"{where}.gates[{lvl}][{j}]"
-            if not isinstance(g, dict) or g.get("indicator") not in known:
-                ctx.fail(gw, f"gate must name an indicator of this domain; got {g!r}")
-            if g.get("min") is None and g.get("max") is None:
-                ctx.fail(gw, "a gate needs 'min' and/or 'max'")
-            gates.append(Gate(
-                level=lvl, indicator=g["indicator"],
-                min=_num(ctx, f"{gw}.min", g["min"]) if g.get("min") is not None else None,
-                max=_num(ctx, f"{gw}.max", g["max"]) if g.get("max") is not None else None,
-            ))
-    caps = []
-    for j, c in enumerate(raw.get("caps") or []):
-        cw = f"{where}.caps[{j}]"
-        if not isinstance(c, dict) or c.get("indicator") not in known:
-            ctx.fail(cw, f"cap must name an indicator of this domain; got {c!r}")
-        if (c.get("above") is None) == (c.get("below") is None):
-            ctx.fail(cw, "a cap needs exactly one of 'above' or 'below'")
-        caps.append(Cap(
-            indicator=c["indicator"], max_level=_level(ctx, f"{cw}.max_level", c.get("max_level")),
-            above=_num(ctx, f"{cw}.above", c["above"]) if c.get("above") is not None else None,
-            below=_num(ctx, f"{cw}.below", c["below"]) if c.get("below") is not None else None,
-            en=str(c.get("en") or ""), zh=str(c.get("zh") or ""),
-        ))
-    target = _level(ctx, f"{where}.target_level", raw.get("target_level", model_defaults["default_target_level"]))
-    return Domain(id=did, zh=_text(ctx, where, raw, "zh"), en=_text(ctx, where, raw, "en"),
-                  target_level=target, items=tuple(items), indicators=tuple(indicators),
-                  gates=tuple(sorted(gates, key=lambda g: g.level)), caps=tuple(caps))
-
-
-def parse_model(raw: Any, source: str = "model.yaml", sha256: str = "") -> MaturityModel:
-    """Validate a parsed model mapping and build the :class:`MaturityModel`."""
-    ctx = _Ctx(source)
-    if not isinstance(raw, dict):
-        ctx.fail("top level", "expected a mapping")
-    standard = raw.get("standard")
-    if standard not in STANDARDS:
-        ctx.fail("standard", f"unknown standard {standard!r}; supported: {', '.join(STANDARDS)}")
-    levels_raw = raw.get("levels") or {}
-    levels = {}
-    for k, v in levels_raw.items():
-        lvl = _level(ctx, "levels", k)
-        if not isinstance(v, dict):
-            ctx.fail(f"levels[{lvl}]", "expected {zh: ..., en: ...}")
-        levels[lvl] = {"zh": _text(ctx, f"levels[{lvl}]", v, "zh"), "en": _text(ctx, f"levels[{lvl}]", v, "en")}
-    if sorted(levels) != list(LEVELS):
-        ctx.fail("levels", "levels 1 to 5 must all be named")
-    answers_raw = raw.get("answers") or {}
-    if sorted(answers_raw) != sorted(ANSWER_KEYS):
-        ctx.fail("answers", f"the answer scale must define exactly {', '.join(ANSWER_KEYS)}")
-    answers = {k: _num(ctx, f"answers.{k}", answers_raw[k]) for k in ANSWER_KEYS}
-    if not all(0.0 <= answers[k] <= 1.0 for k in ANSWER_KEYS) or not (
-        answers["not"] < answers["partially"] < answers["largely"] < answers["fully"]
-    ):
-        ctx.fail("answers", "answer values must lie in [0, 1] and increase not < partially < largely < fully")
-    unevidenced = raw.get("unevidenced_answer", "partially")
-    if unevidenced not in ANSWER_KEYS:
-        ctx.fail("unevidenced_answer", f"must be one of {', '.join(ANSWER_KEYS)}")
-    cov = _num(ctx, "provisional_below_coverage", raw.get("provisional_below_coverage", 0.6))
-    if not 0.0 <= cov <= 1.0:
-        ctx.fail("provisional_below_coverage", "must lie in [0, 1]")
-    defaults = {
-        "questionnaire_weight": _num(ctx, "questionnaire_weight", raw.get("questionnaire_weight", 1)),
-        "default_target_level": _level(ctx, "default_target_level", raw.get("default_target_level", 3)),
-    }
-    if defaults["questionnaire_weight"] < 0:
-        ctx.fail("questionnaire_weight", "must be ≥ 0")
-    overall = raw.get("overall") or {}
-    if overall.get("score", "mean") != "mean":
-        ctx.fail("overall.score", "only 'mean' (mean of domain scores) is supported")
-    rule = overall.get("level_rule", "floor_mean_level")
-    if rule not in LEVEL_RULES:
-        ctx.fail("overall.level_rule", f"must be one of {', '.join(LEVEL_RULES)}, got {rule!r}")
-    domains_raw = raw.get("domains")
-    if not isinstance(domains_raw, list):
-        ctx.fail("domains", "expected a list of domains")
-    domains = [_domain(ctx, i, d, defaults) for i, d in enumerate(domains_raw)]
-    if len(domains) != STANDARDS[standard]:
-        ctx.fail("domains", f"{standard} has {STANDARDS[standard]} capability domains, the file declares {len(domains)}")
-    dids = [d.id for d in domains]
-    if len(set(dids)) != len(dids):
-        ctx.fail("domains", "duplicate domain ids")
-    all_items = [it.id for d in domains for it in d.items]
-    if len(set(all_items)) != len(all_items):
-        ctx.fail("domains", "capability item ids must be unique across domains")
-    all_inds = [ind.id for d in domains for ind in d.indicators]
-    if len(set(all_inds)) != len(all_inds):
-        ctx.fail("domains", "indicator ids must be unique across domains")
-    disclaimer = raw.get("disclaimer") or {}
-    if not isinstance(disclaimer, dict) or not disclaimer.get("en") or not disclaimer.get("zh"):
-        ctx.fail("disclaimer", "a disclaimer in en and zh is required (state that thresholds are not official DCMM rules)")
-    _check_metrics(ctx, domains)
-    return MaturityModel(
-        standard=standard, model_version=str(raw.get("model_version") or "unversioned"),
-        sha256=sha256, source=source, disclaimer={"en": disclaimer["en"].strip(), "zh": disclaimer["zh"].strip()},
-        levels=levels, answers=answers, unevidenced_answer=unevidenced,
-        questionnaire_weight=defaults["questionnaire_weight"], provisional_below_coverage=cov,
-        default_target_level=defaults["default_target_level"], overall_level_rule=rule, domains=tuple(domains),
+def _indicator(spec: IndicatorSpec) -> Indicator:
+    anchors = tuple(sorted((lvl, float(t)) for lvl, t in spec.anchors.items()))
+    return Indicator(
+        id=spec.id, item=spec.item, zh=spec.zh, en=spec.en, kind="measured", metric=spec.metric,
+        params=dict(spec.params), weight=float(spec.weight), anchors=anchors, direction=spec.direction,
+        worst=None if anchors[0][0] == 1 and spec.worst is None else float(spec.worst_value),
     )
 
 
-def _check_metrics(ctx: _Ctx, domains: list[Domain]) -> None:
-    from .evidence import METRICS  # the collectors live next to the data they read
+def _domain(spec: DomainSpec, model: MaturitySpec) -> Domain:
+    items = tuple(
+        Item(id=it.id, zh=it.zh, en=it.en,
+             statements=tuple(Statement(lvl, s.en, s.zh) for lvl, s in sorted(it.statements.items())))
+        for it in spec.items
+    )
+    indicators = tuple(_indicator(i) for i in spec.indicators) + tuple(
+        _questionnaire_indicator(it, float(model.questionnaire_weight)) for it in items)
+    gates = tuple(
+        Gate(level=lvl, indicator=g.indicator, min=g.min, max=g.max)
+        for lvl, gs in sorted(spec.gates.items()) for g in gs
+    )
+    caps = tuple(Cap(indicator=c.indicator, max_level=c.max_level, above=c.above, below=c.below,
+                     en=c.en, zh=c.zh) for c in spec.caps)
+    return Domain(id=spec.id, zh=spec.zh, en=spec.en,
+                  target_level=spec.target_level or model.default_target_level,
+                  items=items, indicators=indicators, gates=gates, caps=caps)
 
-    for d in domains:
-        for ind in d.indicators:
-            if ind.kind == "measured" and ind.metric not in METRICS:
-                ctx.fail(f"domains ({d.id}).indicators ({ind.id}).metric",
-                         f"unknown metric '{ind.metric}'; known: {', '.join(sorted(METRICS))}")
+
+def build_model(spec: MaturitySpec, sha256: str = "", source: str = "") -> MaturityModel:
+    """The runtime :class:`MaturityModel` of a validated file."""
+    return MaturityModel(
+        standard=spec.standard, model_version=spec.model_version, sha256=sha256, source=source,
+        disclaimer={"en": spec.disclaimer.en, "zh": spec.disclaimer.zh},
+        levels={lvl: {"zh": n.zh, "en": n.en} for lvl, n in sorted(spec.levels.items())},
+        answers={k: float(spec.answers[k]) for k in ANSWER_KEYS},  # type: ignore[index]
+        unevidenced_answer=spec.unevidenced_answer, questionnaire_weight=float(spec.questionnaire_weight),
+        provisional_below_coverage=float(spec.provisional_below_coverage),
+        default_target_level=spec.default_target_level, overall_level_rule=spec.overall.level_rule,
+        domains=tuple(_domain(d, spec) for d in spec.domains),
+    )
 
 
-def load_model(path: str | Path | None = None) -> MaturityModel:
-    """Read and validate a maturity model file (default: the bundled ``model.yaml``)."""
-    p = Path(path) if path else MODEL_FILE
+# ---------------------------------------------------------------------------- loading
+def model_path(source: Home | Path | str | None = None) -> Path:
+    """The model file for ``source``: a home (its ``config/maturity.yaml``, else the default),
+    a file, or (``None``) the bundled default."""
+    if isinstance(source, Home):
+        return resolve(source, "maturity.yaml")
+    return Path(source) if source else MODEL_FILE
+
+
+def load_model(source: Home | Path | str | None = None) -> MaturityModel:
+    """Read and validate the maturity model of a home, a file, or (default) the bundled one."""
+    p = model_path(source)
     try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise UsageError(f"cannot read maturity model {p}: {e.strerror or e}") from None
+        st = p.stat()
+    except OSError:
+        raise ModelError(p, [("", None, "file not found")]) from None
+    return _load_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int, size: int) -> MaturityModel:
+    p = Path(path)
     try:
-        raw = yaml.safe_load(data)
-    except yaml.YAMLError as e:
-        raise ModelError(f"{p}: not valid YAML: {e}") from None
-    return parse_model(raw, source=str(p), sha256=hashlib.sha256(data).hexdigest())
+        spec = load_config(p, MaturitySpec)
+    except ConfigError as e:
+        raise ModelError(e.file, e.problems) from None
+    return build_model(spec, hashlib.sha256(p.read_bytes()).hexdigest(), path)
+

@@ -53,8 +53,9 @@ def _iso(v: Any) -> Any:
 class Sources:
     """The attached warehouse (``wh``) and results (``res``) plus cached lookups."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, home: Home | None = None):
         self.con = con
+        self.home = home
         rows = con.execute(
             "SELECT database_name, table_name FROM duckdb_tables() WHERE database_name IN ('wh', 'res')"
         ).fetchall()
@@ -64,7 +65,7 @@ class Sources:
     @classmethod
     def open(cls, home: Home) -> tuple[Sources, Reader]:
         reader = Reader(home)
-        return cls(reader.connection()), reader
+        return cls(reader.connection(), home), reader
 
     def has(self, db: str, table: str) -> bool:
         return (db, table) in self.tables
@@ -113,13 +114,15 @@ class Sources:
         return self._cache["listing"]
 
     def catalog_table_names(self) -> list[str]:
+        """The tables the catalog in effect declares: the home's ``catalog.yaml`` (else the
+        bundled default); without a home, the warehouse's catalog tables (synced copy)."""
         if "catalog_tables" not in self._cache:
-            if self.has("wh", "catalog_tables"):
+            from governance.catalog import load_catalog
+
+            if self.home is None and self.has("wh", "catalog_tables"):
                 names = [r["table_name"] for r in self.rows("SELECT table_name FROM wh.catalog_tables ORDER BY 1")]
             else:
-                from governance.catalog import load_catalog
-
-                names = sorted(load_catalog().tables)
+                names = sorted(load_catalog(self.home).tables)
             self._cache["catalog_tables"] = names
         return self._cache["catalog_tables"]
 
