@@ -40,6 +40,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from governance.rule_sql import count_sql, quote_ident, row_predicate, rows_query
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 AS_OF = "2024-06-30T23:59:59"
@@ -51,7 +53,7 @@ ENGINES = ("shopgov", "sql", "soda", "shopgov_unlimited", "sql_unlimited", "soda
 MEMORY_LIMIT = "512MB"  # shopgov's default SHOPGOV_CHECK_MEMORY_LIMIT; *_unlimited: DuckDB's default
 
 
-# ------------------------------------------------------------------ rules -> SQL / SodaCL
+# ------------------------------------------------------------------ rules -> SQL (governance.rule_sql) / SodaCL
 def _planned(home_dir: Path, case: str):
     sys.path.insert(0, str(ROOT))
     from governance.catalog import load_catalog
@@ -74,66 +76,12 @@ def _planned(home_dir: Path, case: str):
     return home, out
 
 
-def _lit(v: Any) -> str:
-    if isinstance(v, datetime):
-        return f"TIMESTAMP '{v:%Y-%m-%d %H:%M:%S}'"
-    if isinstance(v, str):
-        return "'" + v.replace("'", "''") + "'"
-    return repr(v)
-
-
-def _q(c: str) -> str:
-    return f'"{c}"'
-
-
-def _between(col: str, kw: dict) -> str:
-    conds = []
-    if kw.get("min_value") is not None:
-        conds.append(f"{col} {'>' if kw.get('strict_min') else '>='} {_lit(kw['min_value'])}")
-    if kw.get("max_value") is not None:
-        conds.append(f"{col} {'<' if kw.get('strict_max') else '<='} {_lit(kw['max_value'])}")
-    return " AND ".join(conds) or "TRUE"
-
-
-def row_predicate(type_: str, kw: dict) -> str | None:
-    """SQL that is true for an unexpected row (None: not a row-level rule)."""
-    c = _q(kw["column"]) if "column" in kw else None
-    if type_ == "expect_column_values_to_not_be_null":
-        return f"{c} IS NULL"
-    if type_ == "expect_column_values_to_be_in_set":
-        return f"{c} IS NOT NULL AND {c} NOT IN ({', '.join(_lit(v) for v in kw['value_set'])})"
-    if type_ == "expect_column_values_to_be_between":
-        return f"{c} IS NOT NULL AND NOT ({_between(c, kw)})"
-    if type_ == "expect_column_value_lengths_to_be_between":
-        return f"{c} IS NOT NULL AND NOT ({_between(f'length({c})', kw)})"
-    if type_ == "expect_column_pair_values_a_to_be_greater_than_b":
-        a, b = _q(kw["column_A"]), _q(kw["column_B"])
-        return f"{a} IS NOT NULL AND {b} IS NOT NULL AND NOT ({a} {'>=' if kw.get('or_equal') else '>'} {b})"
-    return None
-
-
 def sub_query(type_: str, kw: dict, table: str) -> str:
     """A scalar sub-query giving the rule's count (unexpected rows, or 0/1 for table rules)."""
-    t = _q(table)
-    if type_ == "expect_column_values_to_be_unique":
-        c = _q(kw["column"])
-        return (f"(SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {t} WHERE {c} IS NOT NULL "
-                f"GROUP BY {c} HAVING count(*) > 1))")
-    if type_ == "expect_compound_columns_to_be_unique":
-        cols = [_q(c) for c in kw["column_list"]]
-        op = " AND " if kw.get("ignore_row_if") == "any_value_is_missing" else " OR "
-        where = op.join(f"{c} IS NOT NULL" for c in cols)
-        return (f"(SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {t} WHERE {where} "
-                f"GROUP BY {', '.join(cols)} HAVING count(*) > 1))")
-    if type_ == "expect_column_max_to_be_between":
-        col = _q(kw["column"])
-        return f"(SELECT CASE WHEN {_between(f'max({col})', kw)} THEN 0 ELSE 1 END FROM {t})"
-    if type_ == "expect_table_row_count_to_be_between":
-        return f"(SELECT CASE WHEN {_between('count(*)', kw)} THEN 0 ELSE 1 END FROM {t})"
-    if type_ == "unexpected_rows_expectation":
-        q = kw["unexpected_rows_query"].replace("{batch}", t).replace("{{", "{").replace("}}", "}")
-        return f"(SELECT count(*) FROM ({q}))"
-    raise ValueError(type_)
+    sql = count_sql(quote_ident(table), type_, kw)
+    if sql is None:
+        raise ValueError(type_)
+    return f"({sql})"
 
 
 def _families(batch) -> list[tuple[str, str]]:
@@ -141,7 +89,7 @@ def _families(batch) -> list[tuple[str, str]]:
 
     out = []
     for name, sql in batch.suite.families.items():
-        text = substitute(sql, {**batch.suite.params, **batch.params}, name).replace("{batch}", _q(batch.suite.table))
+        text = substitute(sql, {**batch.suite.params, **batch.params}, name).replace("{batch}", quote_ident(batch.suite.table))
         out.append((family_table(batch.suite, name), text))
     return out
 
@@ -162,7 +110,7 @@ def handwritten_sql(batch, rules) -> tuple[str, list[str]]:
     cols = [f"count(*) FILTER (WHERE {p}) AS c{i}" for i, (_, p) in enumerate(filters)]
     ids = [i for i, _ in filters]
     fams = "".join(f"{name} AS MATERIALIZED ({text}),\n" for name, text in _families(batch))
-    sql = f"WITH {fams}scan AS (SELECT {', '.join(cols) or '0 AS c0'} FROM {_q(table)})\nSELECT scan.*"
+    sql = f"WITH {fams}scan AS (SELECT {', '.join(cols) or '0 AS c0'} FROM {quote_ident(table)})\nSELECT scan.*"
     for j, (rid, s) in enumerate(subs):
         sql += f",\n  {s} AS s{j}"
         ids.append(rid)
@@ -206,7 +154,7 @@ def sodacl(batch, rules) -> str:
         else:
             sub = sub_query(r.type, kw, batch.suite.table)[1:-1]
             query = f"SELECT 1 FROM (SELECT ({sub}) AS n) WHERE n > 0" if not r.is_sql else \
-                kw["unexpected_rows_query"].replace("{batch}", _q(batch.suite.table)).replace("{{", "{").replace("}}", "}")
+                rows_query(quote_ident(batch.suite.table), kw)
             query = _with_families(query, fams)
             body = "\n".join("        " + ln for ln in query.strip().splitlines())
             lines.append(f"  - failed rows:\n      name: {name}\n      fail query: |\n{body}")

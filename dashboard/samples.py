@@ -5,8 +5,9 @@ is looked up by its stable ``expectation_id`` and rebuilt the way the check run 
 (``governance.check_suites`` / ``governance.checks``: same batch - the run's daily
 partition for partitioned suites - and the same ``${params}``, with the run's start as its
 reference time). SQL rules run as written; GX column rules become the equivalent
-predicate. If the rule cannot be found (an older suite), the expectation type and column
-of the stored result are used on the whole table. Rows are read from a read-only
+predicate (:mod:`governance.rule_sql`, the one translation of rules into SQL). If the rule
+cannot be found (an older suite), the expectation type and column of the stored result are
+used on the whole table. Rows are read from a read-only
 connection (never blocking a writer) and masked with
 :func:`governance.privacy.mask_frame` before they leave this module.
 """
@@ -21,11 +22,12 @@ import duckdb
 import pandas as pd
 
 from governance.errors import ShopgovError
-from governance.mapping import sql_literal
 from governance.paths import Home
+from governance.rule_sql import quote_ident, unexpected_predicate, unexpected_sql
 from governance.warehouse import connect_read
 
 SAMPLE_LIMIT = 20
+__all__ = ["RuleSQL", "fetch_sample", "suite_rule", "unexpected_predicate", "unexpected_sql"]
 
 
 @dataclass(frozen=True)
@@ -34,106 +36,6 @@ class RuleSQL:
     type: str
     column: str | None
     kwargs: dict[str, Any]
-
-
-def _q(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _between(expr: str, kw: dict) -> str | None:
-    lo, hi = kw.get("min_value"), kw.get("max_value")
-    if lo is None and hi is None:
-        return None
-    bad = []
-    if lo is not None:
-        bad.append(f"{expr} {'<=' if kw.get('strict_min') else '<'} {sql_literal(lo)}")
-    if hi is not None:
-        bad.append(f"{expr} {'>=' if kw.get('strict_max') else '>'} {sql_literal(hi)}")
-    return " OR ".join(bad)
-
-
-def unexpected_predicate(relation: str, expectation_type: str, column: str | None,
-                         kwargs: dict | None = None) -> str | None:
-    """SQL WHERE clause selecting the rows a GX column expectation calls unexpected (None if unknown).
-
-    Like GX, value expectations ignore NULLs (only the null checks look at them).
-    """
-    kw = kwargs or {}
-    etype = expectation_type
-    if etype == "expect_compound_columns_to_be_unique" and kw.get("column_list"):
-        cols = ", ".join(_q(c) for c in kw["column_list"])
-        return f"({cols}) IN (SELECT ({cols}) FROM {relation} _d GROUP BY ALL HAVING count(*) > 1)"
-    if etype.startswith("expect_column_pair_values") and kw.get("column_A") and kw.get("column_B"):
-        a, b = _q(kw["column_A"]), _q(kw["column_B"])
-        both = f"{a} IS NOT NULL AND {b} IS NOT NULL"
-        if etype == "expect_column_pair_values_a_to_be_greater_than_b":
-            return f"{both} AND NOT ({a} {'>=' if kw.get('or_equal') else '>'} {b})"
-        if etype == "expect_column_pair_values_to_be_equal":
-            return f"{both} AND {a} <> {b}"
-        return None
-    column = kw.get("column") or column
-    if not column or "," in column:
-        return None
-    col = _q(column)
-    not_null = f"{col} IS NOT NULL"
-    if etype == "expect_column_values_to_not_be_null":
-        return f"{col} IS NULL"
-    if etype == "expect_column_values_to_be_null":
-        return not_null
-    if etype == "expect_column_values_to_be_unique":
-        return f"{col} IN (SELECT {col} FROM {relation} _d GROUP BY {col} HAVING count(*) > 1)"
-    if etype == "expect_column_values_to_be_between":
-        clause = _between(col, kw)
-        return f"{not_null} AND ({clause})" if clause else None
-    if etype == "expect_column_value_lengths_to_be_between":
-        clause = _between(f"length({col})", kw)
-        return f"{not_null} AND ({clause})" if clause else None
-    if etype in ("expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"):
-        values = kw.get("value_set")
-        if not values:
-            return None
-        members = f"{col} IN ({', '.join(sql_literal(v) for v in values)})"
-        if etype == "expect_column_values_to_be_in_set":
-            return f"{not_null} AND NOT ({members})"
-        return f"{not_null} AND {members}"
-    if etype in ("expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex"):
-        regex = kw.get("regex")
-        if not regex:
-            return None
-        match = f"regexp_matches({col}, {sql_literal(regex)})"
-        if etype == "expect_column_values_to_match_regex":
-            return f"{not_null} AND NOT {match}"
-        return f"{not_null} AND {match}"
-    return None
-
-
-def _columns(con: Any, relation: str) -> list[str]:
-    return [d[0] for d in con.execute(f"SELECT * FROM {relation} _c LIMIT 0").description]
-
-
-def unexpected_sql(con: Any, relation: str, expectation_type: str, column: str | None,
-                   kwargs: dict | None = None) -> str | None:
-    """A SELECT of the full unexpected rows of ``relation`` (None if the rule has no row-level form).
-
-    For SQL rules (``unexpected_rows_query`` over ``{batch}``) the rows the query returns
-    are matched back to the batch on the columns it selects, so the sample shows whole rows.
-    """
-    kw = kwargs or {}
-    if kw.get("unexpected_rows_query"):
-        query = str(kw["unexpected_rows_query"]).replace("{batch}", relation)
-        query = query.replace("{{", "{").replace("}}", "}")  # GX formats the query with str.format
-        batch_cols = set(_columns(con, relation))
-        shared = [c for c in _columns(con, f"({query})") if c in batch_cols]
-        if not shared:
-            return None
-        match = " AND ".join(f"b.{_q(c)} IS NOT DISTINCT FROM u.{_q(c)}" for c in shared)
-        return f"SELECT b.* FROM {relation} b WHERE EXISTS (SELECT 1 FROM ({query}) u WHERE {match})"
-    where = unexpected_predicate(relation, expectation_type, column, kw)
-    if where is None:
-        return None
-    col = kw.get("column") or column
-    order = _q(col) if col and "," not in str(col) else "1"
-    return f"SELECT * FROM {relation} WHERE {where} ORDER BY {order}"
 
 
 def suite_rule(con: Any, home: Home, expectation: dict, run: dict | None) -> RuleSQL | None:
@@ -165,7 +67,7 @@ def suite_rule(con: Any, home: Home, expectation: dict, run: dict | None) -> Rul
 
 
 def _fallback(expectation: dict) -> RuleSQL:
-    return RuleSQL(relation=_q(str(expectation.get("table_name"))), type=str(expectation.get("expectation_type", "")),
+    return RuleSQL(relation=quote_ident(expectation.get("table_name")), type=str(expectation.get("expectation_type", "")),
                    column=expectation.get("column_name"), kwargs={})
 
 

@@ -288,13 +288,14 @@ def check_pii_safe(suite: Suite, pii_columns: set[str]) -> None:
 def to_gx_suite(suite: Suite, params: dict[str, Any], *, name: str | None = None) -> Any:
     """The GX ``ExpectationSuite`` for ``suite`` with ``params`` substituted."""
     import great_expectations as gx
-    from great_expectations.expectations.registry import get_expectation_impl
+
+    from .gx_private import expectation_class
 
     expectations = []
     for r in suite.rules:
         where = f"{suite.path} ({r.id})"
         try:
-            impl = get_expectation_impl(r.type)
+            impl = expectation_class(r.type)
         except Exception:
             raise ShopgovError(f"{where}: unknown expectation type '{r.type}'") from None
         kwargs = substitute(r.kwargs, {**suite.params, **params}, where)

@@ -358,34 +358,13 @@ def _progress_bar(enabled: bool, total: int):
 def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, started: datetime,
             docs: bool, actions: list[Any], progress: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     import great_expectations as gx
-    from great_expectations.checkpoint import Checkpoint
-    from great_expectations.compatibility.pydantic import PrivateAttr
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    from . import gx_duckdb
+    from . import gx_duckdb, gx_private
     from .data_docs import COUNTS_ONLY, SITE_NAME, BuildDataDocsAction, sanitize_result, site_config
-
-    class _Checkpoint(Checkpoint):
-        """Checkpoint that reports each validation as it finishes and scrubs it before storing."""
-
-        _on_result: Any = PrivateAttr(default=None)
-
-        def _run_validation_definitions(self, batch_parameters, expectation_parameters, result_format, run_id):
-            results = {}
-            for vd in self.validation_definitions:
-                res = vd.run(checkpoint_id=self.id, batch_parameters=batch_parameters,
-                             expectation_parameters=expectation_parameters,
-                             result_format=result_format, run_id=run_id)
-                key = self._build_result_key(validation_definition=vd, run_id=run_id,
-                                             batch_identifier=res.batch_id)
-                self._on_result(vd, key, res)
-                results[key] = res
-            return results
 
     pii = {t: set(catalog.tables[t].pii_columns) for t in catalog.tables}
     context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    gx_private.disable_progress_bars(context)
     if docs:
         home.data_docs.mkdir(parents=True, exist_ok=True)
         context.add_data_docs_site(SITE_NAME, site_config(home.data_docs))
@@ -411,7 +390,7 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
         materialize_families(engine, b)
     all_actions = [BuildDataDocsAction(name="data_docs", site_names=[SITE_NAME])] if docs else []
     all_actions += actions
-    cp = _Checkpoint(name="shopgov_check", validation_definitions=vds, actions=all_actions,
+    cp = gx_private.StreamingCheckpoint(name="shopgov_check", validation_definitions=vds, actions=all_actions,
                      result_format=COUNTS_ONLY)
     store = context.validation_results_store
     out: dict[str, Any] = {}
@@ -428,9 +407,8 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
                 nxt = list(by_suite)[i + 1] if i + 1 < len(by_suite) else "done"
                 bar.update(task, advance=1, description=nxt)
 
-        cp._on_result = on_result
-        try:
-            cp.run(run_id=RunIdentifier(run_name=run_id, run_time=started.replace(tzinfo=UTC)))
+        try:  # each validation is scrubbed and stored as it finishes
+            gx_private.run_checkpoint(cp, on_result, run_name=run_id, run_time=started.replace(tzinfo=UTC))
         finally:
             _close(ds)
     return out, [{"action": a.name, "type": a.type} for a in all_actions]

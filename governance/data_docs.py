@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from great_expectations.checkpoint import UpdateDataDocsAction
-from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from .check_suites import COUNT_OBSERVED, COUNTS_ONLY  # noqa: F401  (re-exported)
+from .gx_private import build_data_docs
 from .privacy import scrub_text
 
 SITE_NAME = "shopgov"
@@ -46,15 +46,7 @@ class BuildDataDocsAction(UpdateDataDocsAction):
     type: Literal["shopgov_data_docs"] = "shopgov_data_docs"  # type: ignore[assignment]
 
     def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
-        ids: list[Any] = []
-        for rid, result in checkpoint_result.run_results.items():
-            ids += [rid, ExpectationSuiteIdentifier(name=result.suite_name)]
-        self._build_data_docs(site_names=self.site_names, resource_identifiers=ids)
-        return {
-            rid: {s["site_name"]: s["site_url"]
-                  for s in self._get_docs_sites_urls(resource_identifier=rid, site_names=self.site_names)}
-            for rid in checkpoint_result.run_results
-        }
+        return build_data_docs(self, checkpoint_result)
 
 
 def _scrub(obj: Any) -> Any:

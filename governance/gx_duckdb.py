@@ -1,6 +1,7 @@
 """Great Expectations (GX 1.x) pushed down into DuckDB.
 
-Two pieces, neither of which modifies GX:
+Two pieces, neither of which modifies GX (the GX internals they need - engine and metric
+classes, the metric registry - come from :mod:`governance.gx_private`):
 
 1. **A SQLAlchemy dialect adapter.** GX's SQL engine runs each query inside
    ``with engine.connect()`` and reads the rows *after* the connection went back to the
@@ -43,14 +44,18 @@ import sqlalchemy as sa
 from duckdb_engine import ConnectionWrapper
 from duckdb_engine import Dialect as _DuckDBDialect
 from great_expectations.datasource.fluent import SQLDatasource
-from great_expectations.execution_engine import SqlAlchemyExecutionEngine
-from great_expectations.expectations.metrics.metric_provider import MetricProvider, metric_value
-from great_expectations.expectations.metrics.query_metrics.query_table.unexpected_rows_query_table import (
-    UnexpectedRowsQueryTable,
-)
 from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import cursor as _cursor
+
+from .gx_private import (
+    MetricProvider,
+    SqlAlchemyExecutionEngine,
+    UnexpectedRowsQueryTable,
+    generic_unexpected_rows,
+    metric_value,
+    register_unexpected_values_shortcut,
+)
 
 DIALECT_NAME = "duckdb.buffered"
 URL_SCHEME = "duckdb+buffered"
@@ -223,7 +228,7 @@ class DuckDBUnexpectedRowsQueryTable(UnexpectedRowsQueryTable):
             fmt = fmt.get("result_format", "SUMMARY")
         if str(fmt).upper() not in cls._sample_formats:
             return []
-        return UnexpectedRowsQueryTable._sqlalchemy.__wrapped__(
+        return generic_unexpected_rows(
             cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration
         )
 
@@ -233,35 +238,5 @@ def _counts_only(result_format: Any) -> bool:
             and result_format.get("result_format") != "COMPLETE")
 
 
-def _register_sample_shortcuts() -> None:
-    """Skip the sample-values query of every map metric when no values are wanted."""
-    from great_expectations.expectations.registry import _registered_metrics, register_metric
-
-    for name, definition in list(_registered_metrics.items()):
-        if not name.endswith(".unexpected_values"):
-            continue
-        provider = definition.get("providers", {}).get(SqlAlchemyExecutionEngine.__name__)
-        if not provider or provider[1] is None:
-            continue
-        metric_class, generic = provider
-
-        def shortcut(*, cls: Any, execution_engine: Any, metric_domain_kwargs: dict,
-                     metric_value_kwargs: dict, metrics: dict, runtime_configuration: Any = None,
-                     _generic: Any = generic) -> Any:
-            if _counts_only((metric_value_kwargs or {}).get("result_format")):
-                return []
-            return _generic(cls=cls, execution_engine=execution_engine,
-                            metric_domain_kwargs=metric_domain_kwargs,
-                            metric_value_kwargs=metric_value_kwargs, metrics=metrics,
-                            runtime_configuration=runtime_configuration)
-
-        register_metric(
-            metric_name=name, metric_domain_keys=tuple(definition["metric_domain_keys"]),
-            metric_value_keys=tuple(definition["metric_value_keys"]),
-            execution_engine=DuckDBExecutionEngine, metric_class=metric_class,
-            metric_provider=shortcut, metric_fn_type=getattr(generic, "metric_fn_type", None),
-        )
-
-
 register()
-_register_sample_shortcuts()
+register_unexpected_values_shortcut(DuckDBExecutionEngine, _counts_only)  # no sample-values query

@@ -234,17 +234,22 @@ def check_targets(mapping: Mapping, columns: list[str], table: str) -> None:
 
 
 def sql_literal(value: Any) -> str:
-    """A Python or YAML scalar as a DuckDB SQL literal."""
+    """A Python or YAML scalar as a DuckDB SQL literal (strings with ``'`` doubled)."""
+    import math
     from datetime import date, datetime
+    from decimal import Decimal
 
     if value is None:
         return "NULL"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, float | Decimal) and not math.isfinite(value):
+            return f"CAST('{value}' AS DOUBLE)"  # nan, inf, -inf
+        return str(value) if isinstance(value, Decimal) else repr(value)
     if isinstance(value, datetime):
-        return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S}'"
+        kind = "TIMESTAMPTZ" if value.tzinfo else "TIMESTAMP"
+        return f"{kind} '{value.isoformat(sep=' ', timespec='microseconds' if value.microsecond else 'seconds')}'"
     if isinstance(value, date):
         return f"DATE '{value.isoformat()}'"
     if isinstance(value, list | dict):

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import requests
-from great_expectations.checkpoint import EmailAction, SlackNotificationAction
-from great_expectations.checkpoint.actions import NotifyOn, ValidationAction, should_notify
+from great_expectations.checkpoint import EmailAction, SlackNotificationAction, ValidationAction
 from pydantic import Field, field_validator
 
 from .config import DEFAULTS, Strict, load_model
 from .errors import ShopgovError
+from .gx_private import NotifyOn, should_notify
 from .privacy import scrub_text
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,7 @@ class WebhookAction(ValidationAction):
     timeout: float = 10.0
 
     def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
-        success = bool(checkpoint_result.success)
-        max_sev = self._get_max_severity_failure_from_checkpoint_result(checkpoint_result)
-        if not should_notify(success=success, notify_on=self.notify_on, max_severity=max_sev):
+        if not should_notify(self, checkpoint_result, self.notify_on):
             return {"webhook": "not required"}
         try:
             resp = requests.post(self.url, json=summarize(checkpoint_result), headers=self.headers,

@@ -3,7 +3,8 @@
 DuckDB allows one read-write process *or* many read-only ones on a file, never both.
 shopgov therefore never writes a file that a reader may have open:
 
-* a writer takes an exclusive ``flock`` on ``$SHOPGOV_HOME/.write.lock`` (writers queue),
+* a writer takes an exclusive file lock (:mod:`filelock`, ``flock``) on
+  ``$SHOPGOV_HOME/.write.lock`` (writers queue),
   copies the current file to a private temporary file, changes the copy, checkpoints and
   closes it, fsyncs, and ``os.replace``-s it over the original (an atomic rename);
 * a reader opens the file read-only. It keeps seeing the old inode until it reopens;
@@ -18,14 +19,13 @@ assessments, so a check run only reads the warehouse.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 from .errors import WarehouseBusy
 from .paths import Home
@@ -33,26 +33,25 @@ from .paths import Home
 
 @contextlib.contextmanager
 def write_lock(home: Home, timeout: float = 600.0) -> Iterator[None]:
-    """Hold the exclusive writer lock of ``home`` (waits up to ``timeout`` seconds)."""
+    """Hold the exclusive writer lock of ``home`` (waits up to ``timeout`` seconds).
+
+    An OS file lock (``flock`` on Unix, via :mod:`filelock`) on ``$SHOPGOV_HOME/.write.lock``:
+    released by the kernel if the holder dies, so a killed writer never leaves it stuck.
+    Raises :class:`WarehouseBusy` when another writer still holds it after ``timeout``.
+    """
     home.root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(home.lock, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(home.lock, timeout=max(0.0, timeout), mode=0o644)  # filelock: <0 = forever
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise WarehouseBusy(
-                        f"another shopgov job is writing to {home.root} (lock {home.lock}); try again later"
-                    ) from None
-                time.sleep(0.1)
+        lock.acquire()
+    except Timeout:
+        raise WarehouseBusy(
+            f"another shopgov job is writing to {home.root} (lock {home.lock}); "
+            f"waited {timeout:g} s, try again later"
+        ) from None
+    try:
         yield
     finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+        lock.release()
 
 
 def _fsync_dir(path: Path) -> None:

@@ -113,3 +113,32 @@ def _compare(db, exps, statements, counts):
             assert sum("price < 0" in s for s in data_queries) == 1  # the SQL rule runs once
         else:
             assert sum("price < 0" in s for s in data_queries) == 2  # GX: count + sample rows
+
+
+PUBLIC_GX = {"great_expectations", "great_expectations.expectations", "great_expectations.checkpoint",
+             "great_expectations.datasource.fluent"}
+PRIVATE_NAMES = ("_run_validation_definitions", "_build_result_key", "_build_data_docs", "_get_docs_sites_urls",
+                 "_get_max_severity_failure_from_checkpoint_result", "_registered_metrics", "__wrapped__",
+                 "PrivateAttr", "RunIdentifier", "ProgressBarsConfig", "get_expectation_impl")
+
+
+def test_gx_internals_are_used_only_in_gx_private():
+    """GX is pinned; the internals an upgrade must re-check all live in governance/gx_private.py."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    gx_import = re.compile(r"^\s*(?:from\s+(great_expectations[\w.]*)\s+import\s+([^\n(]+|\([^)]*\))"
+                           r"|import\s+(great_expectations[\w.]*))", re.M)
+    offenders = []
+    for path in sorted(p for d in ("governance", "assess", "dashboard", "bench") for p in (root / d).rglob("*.py")):
+        if path.name == "gx_private.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for m in gx_import.finditer(text):
+            module = m.group(1) or m.group(3)
+            names = re.findall(r"\w+", m.group(2) or "")
+            if module not in PUBLIC_GX or any(n.startswith("_") for n in names):
+                offenders.append(f"{path.relative_to(root)}: {m.group(0).strip()}")
+        offenders += [f"{path.relative_to(root)}: {n}" for n in PRIVATE_NAMES if n in text]
+    assert not offenders, "GX internals outside governance/gx_private.py:\n" + "\n".join(offenders)

@@ -82,3 +82,39 @@ def test_writer_succeeds_while_another_process_reads(home):
     finally:
         stop.set()
         p.join(30)
+
+
+HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)  # the protocol of every shopgov writer: flock on .write.lock
+print("held", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def test_busy_writer_lock_raises_warehouse_busy_and_frees_when_the_holder_exits(home):
+    import subprocess
+    import sys
+
+    from governance.errors import WarehouseBusy
+    from governance.warehouse import write_lock
+
+    ensure_warehouse(home)
+    before = _count(home.warehouse)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(home.lock)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = r"another shopgov job is writing to .*\.write\.lock.*try again later"
+        with pytest.raises(WarehouseBusy, match=busy), atomic_write(home, home.warehouse, timeout=0) as con:
+            con.execute("DELETE FROM products")
+    finally:
+        holder.stdin.close()
+        holder.wait(60)
+    assert _count(home.warehouse) == before and not list(home.root.glob(".warehouse.duckdb.*"))
+    # the kernel released the holder's lock when it exited; it excludes a second holder in-process too
+    with write_lock(home, timeout=0), pytest.raises(WarehouseBusy), write_lock(home, timeout=0):
+        pass
+    with write_lock(home, timeout=0):
+        pass
