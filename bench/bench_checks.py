@@ -65,7 +65,7 @@ def _planned(home_dir: Path, case: str):
     home = get_home(home_dir)
     con = connect_read(home.warehouse)
     try:
-        batches, _ = plan_batches(home, con, load_suites(), load_catalog(), "all", parse_as_of(AS_OF))
+        batches, _ = plan_batches(home, con, load_suites(home=home), load_catalog(home), "all", parse_as_of(AS_OF))
     finally:
         con.close()
     out = []
@@ -206,7 +206,7 @@ def run_engine(engine: str, case: str, home_dir: Path) -> dict:
             raw["expectations"] = [e for e in raw["expectations"] if e["id"] in SIMPLE6]
             (folder / "events.yaml").write_text(yaml.safe_dump(raw))
             orig = ch.load_suites
-            ch.load_suites = lambda names=None: orig(names, folder=folder)
+            ch.load_suites = lambda names=None, *_a, **_kw: orig(names, folder=folder)
             run = run_checks(home, partition="all", suites=suites, as_of=AS_OF, progress=False,
                              docs=False, store=False)
             counts = {r.expectation_id: r.unexpected_count for r in run.results}

@@ -47,14 +47,14 @@ def suite_rule(con: Any, home: Home, expectation: dict, run: dict | None) -> Rul
     except ImportError:
         return None
     try:
-        suite = next((s for s in load_suites() if s.name == expectation.get("suite")), None)
+        suite = next((s for s in load_suites(home=home) if s.name == expectation.get("suite")), None)
         if suite is None:
             return None
         rule = suite.rule(str(expectation.get("expectation_id")))
         run = run or {}
         partition = run.get("partition_date") or "latest"
         as_of = parse_as_of(run.get("started_at"))
-        batches, _ = plan_batches(home, con, [suite], load_catalog(), partition, as_of)
+        batches, _ = plan_batches(home, con, [suite], load_catalog(home), partition, as_of)
         batch = batches[0]
         relation = f"({batch.query})" if batch.query else batch.table_sql
         params = {**suite.params, **batch.params}

@@ -1,7 +1,7 @@
 """Failure notifications for check runs, sent as GX checkpoint actions.
 
 Configured in ``$SHOPGOV_HOME/config/notifications.yaml`` (see
-``governance/notifications.yaml`` for a commented example)::
+``governance/defaults/notifications.yaml`` for a commented example)::
 
     notify_on: failure          # failure | all | success | critical | warning | info
     webhook:
