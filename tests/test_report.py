@@ -175,9 +175,9 @@ def test_render_html_rejects_unknown_role(assessed):
 # ---------------------------------------------------------------- commands
 @pytest.fixture(scope="module")
 def cli():
-    from dashboard.cli import _register, app
+    from dashboard.cli import build_app
 
-    _register()
+    app = build_app()
     return lambda *args: CliRunner().invoke(app, list(args))
 
 

@@ -145,9 +145,9 @@ def test_audit_log_appends_json_lines(home):
 
 @pytest.fixture
 def cli():
-    from dashboard.cli import _register, app
+    from dashboard.cli import build_app
 
-    _register()
+    app = build_app()
     runner = CliRunner()
     return lambda *args, **kw: runner.invoke(app, list(args), catch_exceptions=False, **kw)
 

@@ -8,14 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli import HomeOption, JsonOption, app, console, resolve_home, run, write_json
-
-questionnaire_app = typer.Typer(
-    help="The DCMM self-assessment questionnaire (answers file and templates).",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.add_typer(questionnaire_app, name="questionnaire")
+from .common import CONTEXT_SETTINGS, HomeOption, JsonOption, console, resolve_home, run, write_json
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Report format: html, pdf or json.")]
 Role = Annotated[str, typer.Option("--role", help="Who the report is for: viewer (aggregates only), "
@@ -38,7 +31,6 @@ def _summary_table(tree: dict) -> Table:
     return table
 
 
-@app.command("assess")
 def assess_cmd(
     answers: Annotated[Path | None, typer.Option(
         "--answers", help="Questionnaire answers (YAML or CSV) [default: $SHOPGOV_HOME/config/questionnaire.yaml].")] = None,
@@ -76,7 +68,6 @@ def assess_cmd(
     run(body)
 
 
-@app.command("report")
 def report_cmd(
     fmt: Format = "html",
     output: Annotated[Path | None, typer.Option(
@@ -90,9 +81,8 @@ def report_cmd(
 
     def body() -> int:
         from assess.report import FORMATS, ROLES, build_report
+        from dashboard import audit, auth
         from governance.errors import UsageError
-
-        from . import audit, auth
 
         f = fmt.lower()
         if f not in FORMATS:
@@ -112,7 +102,6 @@ def report_cmd(
     run(body)
 
 
-@questionnaire_app.command("template")
 def questionnaire_template(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.yaml or .csv).")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="yaml or csv [default: from the suffix].")] = None,
@@ -131,7 +120,6 @@ def questionnaire_template(
     run(body)
 
 
-@questionnaire_app.command("validate")
 def questionnaire_validate(
     file: Annotated[Path | None, typer.Argument(help="Answers file [default: the home's questionnaire].")] = None,
     home: HomeOption = None,
@@ -160,3 +148,17 @@ def questionnaire_validate(
         return 0
 
     run(body)
+
+
+def register(app: typer.Typer) -> None:
+    """``assess``, ``report`` and the ``questionnaire`` group."""
+    app.command("assess")(assess_cmd)
+    app.command("report")(report_cmd)
+    questionnaire = typer.Typer(
+        help="The DCMM self-assessment questionnaire (answers file and templates).",
+        no_args_is_help=True,
+        context_settings=CONTEXT_SETTINGS,
+    )
+    questionnaire.command("template")(questionnaire_template)
+    questionnaire.command("validate")(questionnaire_validate)
+    app.add_typer(questionnaire, name="questionnaire")
