@@ -80,19 +80,21 @@ def report_cmd(
     """Export the latest (or a given) assessment as a self-contained HTML, a PDF, or the JSON explanation tree."""
 
     def body() -> int:
-        from assess.report import FORMATS, ROLES, build_report
-        from dashboard import audit, auth
+        from assess.report import FORMATS, build_report
+        from dashboard import audit
+        from governance.access import ROW_ACTION, load_policy
         from governance.errors import UsageError
 
         f = fmt.lower()
         if f not in FORMATS:
             raise UsageError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-        if role not in ROLES or role not in auth.role_names():
-            raise UsageError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-        rows = auth.can(role, "view_rows") and f in ("html", "pdf")
         h = resolve_home(home)
+        policy = load_policy(h)
+        policy.check_role(role)
+        rows = policy.can(role, ROW_ACTION) and f in ("html", "pdf")
         with console.status(f"rendering {f} report…"):
-            path = build_report(h, f, output, role=role, assessment_id=assessment, include_rows=rows)
+            path = build_report(h, f, output, role=role, assessment_id=assessment, include_rows=rows,
+                                requested_by=_requested_by())
         if rows:  # every read of row-level data is audited
             audit.log_access(h, "cli", role, "report_row_samples", path.name, format=f)
         console.print(f"wrote {path} ({path.stat().st_size:,} bytes)", highlight=False)
@@ -100,6 +102,20 @@ def report_cmd(
         return 0
 
     run(body)
+
+
+def _requested_by() -> str:
+    """Who asked for a report: the dashboard user of a background job, else the OS account."""
+    import getpass
+    import os
+
+    actor = os.environ.get("SHOPGOV_ACTOR")
+    if actor:
+        return actor
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def questionnaire_template(

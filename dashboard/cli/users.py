@@ -42,7 +42,7 @@ def users_add(
 
         h = resolve_home(home)
         validate_name(name)
-        validate_role(role)
+        validate_role(h, role)
         password, generated = _password_from(password_env)
         user = add_user(h, name, role, password)
         console.print(f"added user [bold]{name}[/bold] with role {role}")
