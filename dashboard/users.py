@@ -25,7 +25,7 @@ import bcrypt
 import yaml
 from pydantic import Field, field_validator
 
-from governance.access import load_policy
+from governance.access import ADMIN_ACTION, load_policy
 from governance.config import ConfigError, Strict, line_of, load_model, read_yaml
 from governance.errors import UsageError
 from governance.paths import Home
@@ -206,8 +206,14 @@ def add_user(home: Home, name: str, role: str, password: str, *, replace: bool =
         return users[name]
 
 
-def _admins(users: dict[str, User]) -> list[str]:
-    return [u.name for u in users.values() if u.role == "admin"]
+def _admin_roles(home: Home) -> tuple[str, ...]:
+    """Roles that manage users (``admin`` in the default ``roles.yaml``)."""
+    return load_policy(home).roles_with(ADMIN_ACTION)
+
+
+def _admins(home: Home, users: dict[str, User]) -> list[str]:
+    roles = _admin_roles(home)
+    return [u.name for u in users.values() if u.role in roles]
 
 
 def remove_user(home: Home, name: str) -> None:
@@ -216,7 +222,7 @@ def remove_user(home: Home, name: str) -> None:
         users = load_users(home)
         if name not in users:
             raise UsageError(f"no user {name!r} in {users_path(home)}")
-        if users[name].role == "admin" and _admins(users) == [name]:
+        if _admins(home, users) == [name]:
             raise UsageError(f"cannot remove {name!r}: it is the only admin")
         del users[name]
         _save(home, users)
@@ -243,7 +249,7 @@ def set_role(home: Home, name: str, role: str) -> User:
         if name not in users:
             raise UsageError(f"no user {name!r} in {users_path(home)}")
         u = users[name]
-        if u.role == "admin" and role != "admin" and _admins(users) == [name]:
+        if _admins(home, users) == [name] and role not in _admin_roles(home):
             raise UsageError(f"cannot change the role of {name!r}: it is the only admin")
         users[name] = User(u.name, role, u.password_hash, u.created_at, _now())
         _save(home, users)
@@ -259,13 +265,16 @@ def ensure_admin(home: Home) -> str | None:
     home.ensure()
     with _locked(home):
         users = load_users(home)
-        if _admins(users):
+        if _admins(home, users):
             return None
     password = os.environ.get("SHOPGOV_ADMIN_PASSWORD") or generate_password()
     name = ADMIN_NAME
     if name in load_users(home):  # an 'admin' account with another role: keep it, use a new name
         name = f"{ADMIN_NAME}-{secrets.token_hex(2)}"
-    add_user(home, name, "admin", password)
+    roles = _admin_roles(home)
+    if not roles:
+        raise UsageError(f"{load_policy(home).source}: no role may manage_users, so no admin account can be created")
+    add_user(home, name, "admin" if "admin" in roles else roles[0], password)
     return password if name == ADMIN_NAME else f"{password} (user {name})"
 
 

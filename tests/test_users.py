@@ -236,3 +236,19 @@ def test_users_add_generates_a_password_when_not_interactive(home, cli):
     assert r.exit_code == 0
     password = r.output.split("initial password:")[1].split()[0]
     assert auth.authenticate(home, "jo", password) is not None
+
+
+def test_the_last_admin_rule_follows_the_policy(home):
+    """Any role that may manage_users counts as an admin, not just the one named `admin`."""
+    from governance.config import default_path
+
+    text = default_path("roles.yaml").read_text().replace(
+        "\n# Pages", "  owner:\n    inherits: admin\n\n# Pages")
+    (home.config / "roles.yaml").write_text(text)
+    users.add_user(home, "root", "admin", "password1")
+    users.set_role(home, "root", "owner")  # still an admin: allowed
+    with pytest.raises(UsageError, match="only admin"):
+        users.remove_user(home, "root")
+    with pytest.raises(UsageError, match="only admin"):
+        users.set_role(home, "root", "analyst")
+    assert users.ensure_admin(home) is None
