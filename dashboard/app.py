@@ -16,7 +16,8 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
     # `streamlit run dashboard/app.py` from a checkout that is not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import auth, login, ui  # noqa: E402
+from dashboard import login, ui  # noqa: E402
+from governance.access import load_policy  # noqa: E402
 
 st.set_page_config(page_title="shopgov", page_icon=":material/verified:", layout="wide")
 
@@ -37,7 +38,7 @@ PLANNED = [("personal_data", ":material/shield_person:"), ("anomalies", ":materi
 def _sidebar(user: dict) -> None:
     with st.sidebar:
         st.markdown(f"**{ui.t('app.title')}** · {ui.t('app.tagline')}")
-        st.caption(ui.t("auth.signed_in_as", user=user["name"], role=ui.t(f"roles.{user['role']}")))
+        st.caption(ui.t("auth.signed_in_as", user=user["name"], role=ui.role_label(user["role"])))
         ui.language_switch()
         st.caption(ui.t("nav.planned"), help=ui.t("nav.planned_help"))
         st.markdown("  \n".join(f":gray[{icon} {ui.t(f'nav.{name}')}]" for name, icon in PLANNED))
@@ -55,8 +56,9 @@ def main() -> None:
         nav.run()
         return
     sections: dict[str, list[st.Page]] = {}
+    policy = load_policy(ui.home())
     for name, icon, section in PAGES:
-        if auth.can_see_page(user["role"], name):
+        if policy.can_see_page(user["role"], name):
             sections.setdefault(ui.t(f"nav.section_{section}"), []).append(
                 st.Page(f"pages/{name}.py", title=ui.t(f"nav.{name}"), icon=icon,
                         url_path=name, default=(name == "overview"))

@@ -57,7 +57,10 @@ def _paths(home: Home, job_id: str) -> tuple[Path, Path, Path]:
 
 
 def start(home: Home, kind: str, args: list[str], user: str) -> Job:
-    """Start ``shopgov <args> --home <home>`` in the background and return its job record."""
+    """Start ``shopgov <args> --home <home>`` in the background and return its job record.
+
+    ``$SHOPGOV_ACTOR`` tells the command who asked (a report's manifest entry records it).
+    """
     running = [j for j in list_jobs(home) if j.kind == kind and j.status == "running"]
     if running:
         return running[0]
@@ -66,7 +69,7 @@ def start(home: Home, kind: str, args: list[str], user: str) -> Job:
     job_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + kind + "-" + secrets.token_hex(3)
     meta, log, rc = _paths(home, job_id)
     cmd = [sys.executable, "-m", "dashboard.cli", *args, "--home", str(home.root)]
-    env = {**os.environ, "SHOPGOV_HOME": str(home.root), "PYTHONUNBUFFERED": "1",
+    env = {**os.environ, "SHOPGOV_HOME": str(home.root), "SHOPGOV_ACTOR": user, "PYTHONUNBUFFERED": "1",
            "TTY_INTERACTIVE": "1", "COLUMNS": "120"}
     with open(log, "wb") as out:
         proc = subprocess.Popen(

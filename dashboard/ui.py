@@ -8,9 +8,10 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from governance.access import Policy, load_policy
 from governance.paths import Home, get_home
 
-from . import auth, i18n
+from . import i18n
 from .i18n import fmt_int, fmt_num, fmt_pct, fmt_seconds, fmt_ts  # noqa: F401  (re-exported)
 
 SEVERITY_COLORS = {"critical": "#b3261e", "high": "#e8710a", "medium": "#f9ab00", "low": "#7cb342"}
@@ -26,9 +27,10 @@ class PageContext:
     home: Home
     user: str
     role: str
+    policy: Policy  # the home's roles.yaml
 
     def can(self, action: str) -> bool:
-        return auth.can(self.role, action)
+        return self.policy.can(self.role, action)
 
 
 def home() -> Home:
@@ -43,6 +45,13 @@ def lang() -> str:
 
 def t(key: str, **values: Any) -> str:
     return i18n.translate(key, lang(), **values)
+
+
+def role_label(role: str) -> str:
+    """A role's name in the interface language (a team's own role: its name as written)."""
+    key = f"roles.{role}"
+    label = t(key)
+    return role if label == key else label
 
 
 def _apply_language() -> None:
@@ -68,10 +77,12 @@ def page(name: str) -> PageContext:
     if not user:
         st.error(t("auth.login_required"))
         st.stop()
-    if not auth.can_see_page(user["role"], name):
+    h = home()
+    policy = load_policy(h)
+    if not policy.can_see_page(user["role"], name):
         st.error(t("auth.forbidden"))
         st.stop()
-    return PageContext(home=home(), user=user["name"], role=user["role"])
+    return PageContext(home=h, user=user["name"], role=user["role"], policy=policy)
 
 
 def empty_state(kind: str) -> None:

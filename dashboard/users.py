@@ -1,7 +1,9 @@
 """Dashboard accounts: ``$SHOPGOV_HOME/config/users.yaml`` with bcrypt-hashed passwords.
 
 The file maps user names to a role and a bcrypt hash; it never holds a clear-text
-password. Writes go through a lock file and an atomic rename, so a crash never leaves a
+password. It is read with a strict model (:class:`UsersFile`): an unknown key, a missing
+hash or a role the home's ``roles.yaml`` does not define is an error naming the file, key
+and line (the CLI exits 2). Writes go through a lock file and an atomic rename, so a crash never leaves a
 half-written users file. The key that signs login cookies comes from
 ``$SHOPGOV_COOKIE_KEY`` or is generated once into ``$SHOPGOV_HOME/config/cookie.key``.
 """
@@ -17,11 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 import yaml
+from pydantic import Field, field_validator
 
-from governance.errors import ShopgovError, UsageError
+from governance.access import ADMIN_ACTION, load_policy
+from governance.config import ConfigError, Strict, line_of, load_model, read_yaml
+from governance.errors import UsageError
 from governance.paths import Home
 
 USERS_FILE = "users.yaml"
@@ -29,6 +35,7 @@ COOKIE_KEY_FILE = "cookie.key"
 ADMIN_NAME = "admin"
 MIN_PASSWORD_LENGTH = 8
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+_BCRYPT = re.compile(r"^\$2[aby]?\$\d\d\$[./A-Za-z0-9]{53}$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,37 @@ class User:
         """Everything but the hash (for listings and JSON output)."""
         return {"name": self.name, "role": self.role, "created_at": self.created_at,
                 "updated_at": self.updated_at}
+
+
+class UserEntry(Strict):
+    role: str = Field(min_length=1)
+    password_hash: str
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @field_validator("created_at", "updated_at", mode="before")
+    @classmethod
+    def _stamp(cls, v: Any) -> Any:
+        # an unquoted timestamp in a hand-edited file arrives as a datetime
+        return v.isoformat() if isinstance(v, datetime) else v
+
+    @field_validator("password_hash")
+    @classmethod
+    def _bcrypt(cls, v: str) -> str:
+        if not _BCRYPT.match(v):
+            raise ValueError("not a bcrypt hash (set passwords with `shopgov users passwd NAME`)")
+        return v
+
+
+class UsersFile(Strict):
+    """The whole ``users.yaml`` file."""
+
+    users: dict[str, UserEntry] = Field(default_factory=dict)
+
+    @field_validator("users", mode="before")
+    @classmethod
+    def _names_are_strings(cls, v: Any) -> Any:
+        return {str(k): e for k, e in v.items()} if isinstance(v, dict) else v
 
 
 def users_path(home: Home) -> Path:
@@ -87,12 +125,9 @@ def validate_password(password: str) -> str:
     return password
 
 
-def validate_role(role: str) -> str:
-    from .auth import role_names
-
-    if role not in role_names():
-        raise UsageError(f"unknown role {role!r}; known roles: {', '.join(role_names())}")
-    return role
+def validate_role(home: Home, role: str) -> str:
+    """``role`` if the home's ``roles.yaml`` defines it, else a usage error listing the roles."""
+    return load_policy(home).check_role(role)
 
 
 def generate_password() -> str:
@@ -105,22 +140,16 @@ def load_users(home: Home) -> dict[str, User]:
     path = users_path(home)
     if not path.exists():
         return {}
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise ShopgovError(f"{path}: not valid YAML ({e})") from None
-    entries = raw.get("users") or {}
-    if not isinstance(entries, dict):
-        raise ShopgovError(f"{path}: 'users' must be a mapping of user name to settings")
-    users: dict[str, User] = {}
-    for name, entry in entries.items():
-        if not isinstance(entry, dict) or not entry.get("password_hash") or not entry.get("role"):
-            raise ShopgovError(f"{path}: user {name!r} needs 'role' and 'password_hash'")
-        users[str(name)] = User(
-            name=str(name), role=str(entry["role"]), password_hash=str(entry["password_hash"]),
-            created_at=entry.get("created_at"), updated_at=entry.get("updated_at"),
-        )
-    return users
+    spec = load_model(path, UsersFile)
+    roles = load_policy(home).roles
+    unknown = [(name, e.role) for name, e in spec.users.items() if e.role not in roles]
+    if unknown:
+        _, node = read_yaml(path)
+        raise ConfigError(path, [(f"users.{name}.role", line_of(node, ("users", name, "role")),
+                                  f"unknown role {role!r}; known roles: {', '.join(roles)}")
+                                 for name, role in unknown])
+    return {name: User(name=name, role=e.role, password_hash=e.password_hash, created_at=e.created_at,
+                       updated_at=e.updated_at) for name, e in spec.users.items()}
 
 
 def get_user(home: Home, name: str) -> User | None:
@@ -164,7 +193,7 @@ def _save(home: Home, users: dict[str, User]) -> None:
 def add_user(home: Home, name: str, role: str, password: str, *, replace: bool = False) -> User:
     """Create an account (``replace=True`` overwrites an existing one)."""
     validate_name(name)
-    validate_role(role)
+    validate_role(home, role)
     validate_password(password)
     with _locked(home):
         users = load_users(home)
@@ -177,8 +206,14 @@ def add_user(home: Home, name: str, role: str, password: str, *, replace: bool =
         return users[name]
 
 
-def _admins(users: dict[str, User]) -> list[str]:
-    return [u.name for u in users.values() if u.role == "admin"]
+def _admin_roles(home: Home) -> tuple[str, ...]:
+    """Roles that manage users (``admin`` in the default ``roles.yaml``)."""
+    return load_policy(home).roles_with(ADMIN_ACTION)
+
+
+def _admins(home: Home, users: dict[str, User]) -> list[str]:
+    roles = _admin_roles(home)
+    return [u.name for u in users.values() if u.role in roles]
 
 
 def remove_user(home: Home, name: str) -> None:
@@ -187,7 +222,7 @@ def remove_user(home: Home, name: str) -> None:
         users = load_users(home)
         if name not in users:
             raise UsageError(f"no user {name!r} in {users_path(home)}")
-        if users[name].role == "admin" and _admins(users) == [name]:
+        if _admins(home, users) == [name]:
             raise UsageError(f"cannot remove {name!r}: it is the only admin")
         del users[name]
         _save(home, users)
@@ -208,13 +243,13 @@ def set_password(home: Home, name: str, password: str) -> User:
 
 def set_role(home: Home, name: str, role: str) -> User:
     """Change a user's role; the last admin cannot be demoted."""
-    validate_role(role)
+    validate_role(home, role)
     with _locked(home):
         users = load_users(home)
         if name not in users:
             raise UsageError(f"no user {name!r} in {users_path(home)}")
         u = users[name]
-        if u.role == "admin" and role != "admin" and _admins(users) == [name]:
+        if _admins(home, users) == [name] and role not in _admin_roles(home):
             raise UsageError(f"cannot change the role of {name!r}: it is the only admin")
         users[name] = User(u.name, role, u.password_hash, u.created_at, _now())
         _save(home, users)
@@ -230,13 +265,16 @@ def ensure_admin(home: Home) -> str | None:
     home.ensure()
     with _locked(home):
         users = load_users(home)
-        if _admins(users):
+        if _admins(home, users):
             return None
     password = os.environ.get("SHOPGOV_ADMIN_PASSWORD") or generate_password()
     name = ADMIN_NAME
     if name in load_users(home):  # an 'admin' account with another role: keep it, use a new name
         name = f"{ADMIN_NAME}-{secrets.token_hex(2)}"
-    add_user(home, name, "admin", password)
+    roles = _admin_roles(home)
+    if not roles:
+        raise UsageError(f"{load_policy(home).source}: no role may manage_users, so no admin account can be created")
+    add_user(home, name, "admin" if "admin" in roles else roles[0], password)
     return password if name == ADMIN_NAME else f"{password} (user {name})"
 
 

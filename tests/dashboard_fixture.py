@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from governance.access import record_report
 from governance.paths import Home
 from governance.results_schema import columns, ensure_schema, insert_sql
 from governance.warehouse import atomic_write, ensure_warehouse
@@ -204,4 +205,6 @@ def build_home(home: Home, *, runs: int = 3, listings: bool = True, assessments:
     home.reports.mkdir(parents=True, exist_ok=True)
     (home.reports / "assessment.json").write_text(json.dumps({"overall_level": 2}))
     (home.reports / "assessment.html").write_text("<html><body><h1>Assessment</h1></body></html>")
+    for name in ("assessment.json", "assessment.html"):  # aggregates only: every role that downloads reports
+        record_report(home, home.reports / name, role="viewer", row_samples=False, created_by="fixture")
     return home

@@ -51,3 +51,27 @@ def test_init_without_sample_then_status_json(tmp_path):
     assert {t["table"] for t in st["tables"]} == {"categories", "sellers", "products", "events", "reviews"}
     assert all(t["rows"] == 0 for t in st["tables"])
     assert st["catalog_coverage"]["owners"] == 1.0
+
+
+def test_commands_are_registered_explicitly_without_import_cycles():
+    """Feature modules import only ``common`` and register when build_app() asks them to."""
+    import ast
+    from pathlib import Path
+
+    import dashboard.cli as cli_pkg
+    from dashboard.cli import build_app
+
+    folder = Path(cli_pkg.__file__).parent
+    for path in folder.glob("*.py"):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                target = "." * node.level + (node.module or "")
+                assert target in (".common",) or node.level == 0, (path.name, target)
+                assert not (node.module or "").startswith("dashboard.cli"), (path.name, node.module)
+    a, b = build_app(), build_app()
+    names = [c.name or c.callback.__name__ for c in a.registered_commands]
+    assert names == [c.name or c.callback.__name__ for c in b.registered_commands]
+    assert [g.name for g in a.registered_groups] == ["questionnaire", "users"]
+    assert {"assess", "report", "check", "dashboard", "init", "demo", "train", "flag"} <= set(names)

@@ -296,16 +296,71 @@ def test_admin_recompute_stores_a_new_assessment(tmp_path, monkeypatch):
 
 
 def test_reports_with_row_samples_are_listed_only_for_analysts(served):
-    (served.reports / "assessment-rows.html").write_text("<html>masked samples</html>")
+    from governance.access import record_report
+
+    rows = served.reports / "assessment-rows.html"
+    rows.write_text("<html>masked samples</html>")
+    record_report(served, rows, role="analyst", row_samples=True, created_by="analyst1")
     try:
         viewer = open_page(login("viewer1"), "reports")
         names = [b.label for b in viewer.get("download_button")]
         assert len(names) == 2 and "assessment-rows.html" not in texts(viewer)
         analyst = open_page(login("analyst1"), "reports")
         assert "assessment-rows.html" in texts(analyst) and len(analyst.get("download_button")) == 3
+        assert "with row samples" in texts(analyst)
         assert "run_checks" not in button_keys(analyst) and "render_html" in button_keys(analyst)
     finally:
-        (served.reports / "assessment-rows.html").unlink()
+        rows.unlink()
+
+
+def test_reports_page_decides_by_the_manifest_not_the_file_name(served):
+    """A row-sample report renamed to an innocent name, or a file nobody recorded, reaches admins only."""
+    from governance.access import record_report
+
+    rows = served.reports / "assessment-rows.html"
+    rows.write_text("<html>masked samples p7</html>")
+    record_report(served, rows, role="analyst", row_samples=True, created_by="analyst1")
+    renamed = rows.rename(served.reports / "summary-for-everyone.html")
+    stray = served.reports / "dropped-in.pdf"
+    stray.write_bytes(b"%PDF-1.4 unknown")
+    try:
+        for role in ("viewer", "analyst"):
+            shown = texts(open_page(login(f"{role}1"), "reports"))
+            assert "summary-for-everyone.html" not in shown and "dropped-in.pdf" not in shown, role
+        admin = texts(open_page(login("admin1"), "reports"))
+        assert "summary-for-everyone.html" in admin and "dropped-in.pdf" in admin
+        assert "administrators only" in admin
+    finally:
+        renamed.unlink()
+        stray.unlink()
+
+
+def test_a_teams_own_role_works_in_the_dashboard(tmp_path, monkeypatch):
+    """config/roles.yaml of the home adds an `auditor`: aggregates and row samples, no user management."""
+    import shutil
+
+    from governance.access import load_policy
+    from governance.config import default_path
+
+    h = build_home(get_home(tmp_path / "home"), runs=1, listings=False, assessments=1)
+    text = default_path("roles.yaml").read_text(encoding="utf-8").replace(
+        "  admin:\n", "  auditor:\n    description: Reads everything, changes nothing.\n"
+        "    actions: [view_aggregates, download_reports, view_rows]\n  admin:\n")
+    (h.config / "roles.yaml").write_text(text, encoding="utf-8")
+    assert load_policy(h).can("auditor", "view_rows") and not load_policy().roles.get("auditor")
+    users.add_user(h, "audrey", "auditor", PASSWORD)
+    monkeypatch.setenv("SHOPGOV_HOME", str(h.root))
+    monkeypatch.chdir(ROOT)
+    at = login("audrey")
+    assert at.session_state["user"]["role"] == "auditor"
+    assert "auditor" in "\n".join(c.value for c in at.sidebar.caption)
+    open_page(at, "quality")
+    assert "sample_fetch" in button_keys(at)  # may see masked rows
+    open_page(at, "reports")
+    assert len(at.get("download_button")) == 2 and "render_html" not in button_keys(at)
+    open_page(at, "users")
+    assert at.error  # no manage_users
+    shutil.rmtree(h.root)
 
 
 def test_admin_starts_checks_in_the_background(served):
@@ -430,8 +485,9 @@ def test_i18n_has_both_languages_for_every_key_the_pages_use():
     import re
     from pathlib import Path
 
-    from dashboard import auth, i18n
+    from dashboard import i18n
     from dashboard.queries import DIMENSIONS, SEVERITIES
+    from governance.access import ACTIONS, load_policy
 
     strings = i18n._strings()
     for key in i18n.all_keys():
@@ -440,7 +496,7 @@ def test_i18n_has_both_languages_for_every_key_the_pages_use():
     for path in [*Path(ROOT, "dashboard").glob("*.py"), *Path(ROOT, "dashboard", "pages").glob("*.py")]:
         used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_0-9]+)["']""", path.read_text()))
     used |= {f"severity.{s}" for s in SEVERITIES} | {f"dimension.{d}" for d in DIMENSIONS}
-    used |= {f"levels.l{n}" for n in range(1, 6)} | {f"roles.{r}" for r in auth.role_names()}
-    used |= {f"actions.{a}" for a in auth.load_rules().actions} | {f"nav.{p}" for p in PAGES}
+    used |= {f"levels.l{n}" for n in range(1, 6)} | {f"roles.{r}" for r in load_policy().role_names()}
+    used |= {f"actions.{a}" for a in ACTIONS} | {f"nav.{p}" for p in PAGES}
     assert len(used) > 150
     assert not sorted(used - set(strings))

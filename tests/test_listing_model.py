@@ -21,8 +21,7 @@ from assess.listing.model import ListingModel, set_threads
 from assess.listing.rules import heuristic_raw, rule_reasons
 from assess.listing.score import OUTPUT_COLUMNS, score_frame
 from assess.listing.train import TrainConfig, _mean_loss, fine_tune, resolve_model_dir, train
-from dashboard import cmd_model  # noqa: F401  (registers train / flag)
-from dashboard.cli import app
+from dashboard.cli import build_app
 from governance.paths import get_home
 
 GOOD = [
@@ -98,7 +97,7 @@ def trained(tmp_path_factory, one_thread):
 
 
 def run_cli(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return CliRunner().invoke(build_app(), list(args), catch_exceptions=False)
 
 
 # ---- training --------------------------------------------------------------------------------

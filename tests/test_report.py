@@ -175,9 +175,9 @@ def test_render_html_rejects_unknown_role(assessed):
 # ---------------------------------------------------------------- commands
 @pytest.fixture(scope="module")
 def cli():
-    from dashboard.cli import _register, app
+    from dashboard.cli import build_app
 
-    _register()
+    app = build_app()
     return lambda *args: CliRunner().invoke(app, list(args))
 
 
@@ -214,3 +214,54 @@ def test_questionnaire_commands_and_bad_answers(cli, home, tmp_path):
     assert r.exit_code == 2
     assert "answers.quality_checking.3" in r.output and "unknown answer" in r.output
     assert not home.results.exists() or store.load_assessment(home) is None
+
+
+def test_analyst_report_is_not_listed_for_viewers(cli, assessed, monkeypatch):
+    """`shopgov report --role analyst` records its audience; the Reports page's listing follows it."""
+    from governance.access import MANIFEST, read_manifest, visible_reports
+
+    monkeypatch.setenv("SHOPGOV_ACTOR", "analyst7")
+    r = cli("report", "--format", "html", "--role", "analyst", "--home", str(assessed.root))
+    assert r.exit_code == 0, r.output
+    r = cli("report", "--format", "json", "--role", "analyst", "--home", str(assessed.root))
+    assert r.exit_code == 0, r.output
+    tree = store.load_assessment(assessed)
+    html, js = f"assessment-{tree['assessment_id']}.html", f"assessment-{tree['assessment_id']}.json"
+    entry = read_manifest(assessed).reports[html]
+    assert entry.row_samples and entry.role == "analyst" and entry.audience == ["analyst", "admin"]
+    assert entry.created_by == "analyst7" and entry.assessment_config_sha256 == tree["config_sha256"]
+    assert len(entry.config_sha256 or "") == 64
+    assert not read_manifest(assessed).reports[js].row_samples  # JSON never holds rows
+
+    def names(role):
+        return {f.path.name for f in visible_reports(assessed, role)}
+
+    assert html not in names("viewer") and js in names("viewer")
+    assert {html, js} <= names("analyst")
+    # renaming it to look like the viewer's JSON-style name, or over the viewer's file, does not help
+    moved = (assessed.reports / html).rename(assessed.reports / "assessment-for-viewers.html")
+    assert "assessment-for-viewers.html" not in names("viewer") | names("analyst")
+    moved.replace(assessed.reports / js)
+    assert js not in names("viewer")
+    assert cli("report", "--format", "json", "--output", str(assessed.reports / MANIFEST),
+               "--home", str(assessed.root)).exit_code == 2
+
+
+def test_report_roles_come_from_the_homes_policy(tmp_path, assessed):
+    """A team's `auditor` role (rows allowed) is accepted by the exporter and gets row samples."""
+    import shutil
+
+    from governance.config import default_path
+    from governance.paths import get_home
+
+    home = get_home(tmp_path / "copy")
+    shutil.copytree(assessed.root, home.root)
+    text = default_path("roles.yaml").read_text().replace(
+        "  admin:\n", "  auditor:\n    actions: [view_aggregates, download_reports, view_rows]\n  admin:\n")
+    (home.config / "roles.yaml").write_text(text)
+    html = build_report(home, "html", tmp_path / "a.html", role="auditor").read_text(encoding="utf-8")
+    assert "p7" in html and "Blue cotton T-shirt" in html
+    viewer = build_report(home, "html", tmp_path / "v.html", role="viewer").read_text(encoding="utf-8")
+    assert "analyst, auditor, admin" in viewer  # who gets row samples, from the policy
+    with pytest.raises(ShopgovError, match="unknown role 'auditor'"):
+        build_report(assessed, "html", tmp_path / "x.html", role="auditor")

@@ -355,9 +355,9 @@ def test_click_farms_are_the_only_fresh_account_bursts(sample, db):
 # --- CLI --------------------------------------------------------------------------------------
 
 def test_cli_sample_writes_files_and_json(tmp_path):
-    from dashboard.cli import _register, app
+    from dashboard.cli import build_app
 
-    _register()
+    app = build_app()
     out = tmp_path / "cli"
     result = CliRunner().invoke(app, ["sample", "--out", str(out), "--products", "200", "--events", "3000",
                                       "--seed", "3", "--end", END, "--json", str(tmp_path / "s.json")])

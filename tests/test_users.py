@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import stat
-import time
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from dashboard import audit, auth, users
+from governance.access import load_policy
+from governance.config import ConfigError
 from governance.errors import ShopgovError, UsageError
 
 
@@ -70,14 +71,23 @@ def test_password_change_invalidates_login_tokens(home):
 def test_tokens_reject_tampering_expiry_and_removed_users(home):
     users.add_user(home, "root", "admin", "password1")
     user = users.add_user(home, "fred", "viewer", "password1")
-    token = auth.issue_token(home, user)
+    issued = 1_800_000_000.0
+
+    def at(t: float):
+        return lambda: t
+
+    token = auth.issue_token(home, user, now=at(issued))
     assert auth.user_from_token(home, token[:-2] + ("AA" if not token.endswith("AA") else "BB")) is None
     assert auth.user_from_token(home, "not-a-token") is None
     assert auth.user_from_token(home, None) is None
-    time.sleep(1.1)
-    assert auth.user_from_token(home, token, max_age=0) is None
+    # valid up to SESSION_MAX_AGE seconds after it was issued, expired one second later (a fake clock)
+    last = issued + auth.SESSION_MAX_AGE
+    assert auth.user_from_token(home, token, now=at(last)).name == "fred"
+    assert auth.user_from_token(home, token, now=at(last + 1)) is None
+    assert auth.user_from_token(home, token, max_age=0, now=at(issued + 1)) is None
+    assert auth.user_from_token(home, token, now=at(issued - 5)) is None  # issued "in the future"
     users.remove_user(home, "fred")
-    assert auth.user_from_token(home, token) is None
+    assert auth.user_from_token(home, token, now=at(issued)) is None
 
 
 def test_cookie_key_from_env_or_generated_once(home, monkeypatch):
@@ -118,19 +128,53 @@ def test_broken_users_file_names_the_file(home):
 
 
 def test_role_rules():
-    assert auth.can("viewer", "view_aggregates") and auth.can("viewer", "download_reports")
-    assert not auth.can("viewer", "view_rows")
-    assert auth.can("analyst", "view_rows") and auth.can("analyst", "export_rows")
-    assert not auth.can("analyst", "run_checks") and not auth.can("analyst", "manage_users")
-    for action in auth.load_rules().actions:
-        assert auth.can("admin", action)
-        assert not auth.can(None, action)
-        assert not auth.can("intruder", action)
-    assert auth.can_see_page("admin", "users") and not auth.can_see_page("analyst", "users")
+    policy = load_policy()
+    assert policy.can("viewer", "view_aggregates") and policy.can("viewer", "download_reports")
+    assert not policy.can("viewer", "view_rows")
+    assert policy.can("analyst", "view_rows") and policy.can("analyst", "export_rows")
+    assert not policy.can("analyst", "run_checks") and not policy.can("analyst", "manage_users")
+    for action in policy.actions:
+        assert policy.can("admin", action)
+        assert not policy.can(None, action)
+        assert not policy.can("intruder", action)
+    assert policy.can_see_page("admin", "users") and not policy.can_see_page("analyst", "users")
     with pytest.raises(UsageError, match="unknown action"):
-        auth.can("admin", "launch_rockets")
+        policy.can("admin", "launch_rockets")
     with pytest.raises(PermissionError):
-        auth.require("viewer", "view_rows")
+        policy.require("viewer", "view_rows")
+
+
+def test_users_file_typos_name_file_key_and_line(home):
+    users.add_user(home, "kim", "viewer", "password1")
+    path = users.users_path(home)
+    good = path.read_text()
+    path.write_text(good.replace("    role: viewer", "    rol: viewer"))
+    with pytest.raises(ConfigError) as e:
+        users.load_users(home)
+    msg = str(e.value)
+    assert f"{path}:4: users.kim.rol: unknown key" in msg and "users.kim.role: required key is missing" in msg
+    path.write_text(good.replace("    role: viewer", "    role: auditor"))
+    with pytest.raises(ConfigError, match=r"users.yaml:4: users.kim.role: unknown role 'auditor'"):
+        users.load_users(home)
+    path.write_text(good.replace("password_hash: ", "password_hash: x"))
+    with pytest.raises(ConfigError, match=r"users.kim.password_hash: .*not a bcrypt hash"):
+        users.load_users(home)
+    path.write_text(good)
+    assert users.get_user(home, "kim").role == "viewer"
+
+
+def test_a_teams_own_role_file_is_used_for_accounts(home):
+    from governance.config import default_path
+    from governance.paths import get_home
+
+    text = default_path("roles.yaml").read_text().replace(
+        "  admin:\n", "  auditor:\n    actions: [view_aggregates, view_rows]\n  admin:\n")
+    (home.config / "roles.yaml").write_text(text)
+    users.add_user(home, "audrey", "auditor", "password1")
+    assert auth.authenticate(home, "audrey", "password1").role == "auditor"
+    assert auth.user_from_token(home, auth.issue_token(home, users.get_user(home, "audrey"))).name == "audrey"
+    with pytest.raises(UsageError, match="unknown role 'auditor'"):
+        users.validate_role(get_home(home.root / "other"), "auditor")
 
 
 def test_audit_log_appends_json_lines(home):
@@ -145,9 +189,9 @@ def test_audit_log_appends_json_lines(home):
 
 @pytest.fixture
 def cli():
-    from dashboard.cli import _register, app
+    from dashboard.cli import build_app
 
-    _register()
+    app = build_app()
     runner = CliRunner()
     return lambda *args, **kw: runner.invoke(app, list(args), catch_exceptions=False, **kw)
 
@@ -177,8 +221,34 @@ def test_users_cli(home, cli, monkeypatch):
     assert users.load_users(home) == {}
 
 
+def test_users_cli_typo_in_users_file_exits_2_naming_the_line(home, cli):
+    users.add_user(home, "lee", "viewer", "password1")
+    path = users.users_path(home)
+    path.write_text(path.read_text().replace("    role: viewer", "    role: viewer\n    rloe: admin"))
+    r = cli("users", "list", "--home", str(home.root))
+    assert r.exit_code == 2
+    out = "".join(r.output.split())  # the console wraps long paths
+    assert "users.yaml:5:users.lee.rloe:unknownkey" in out
+
+
 def test_users_add_generates_a_password_when_not_interactive(home, cli):
     r = cli("users", "add", "jo", "--role", "viewer", "--home", str(home.root))
     assert r.exit_code == 0
     password = r.output.split("initial password:")[1].split()[0]
     assert auth.authenticate(home, "jo", password) is not None
+
+
+def test_the_last_admin_rule_follows_the_policy(home):
+    """Any role that may manage_users counts as an admin, not just the one named `admin`."""
+    from governance.config import default_path
+
+    text = default_path("roles.yaml").read_text().replace(
+        "\n# Pages", "  owner:\n    inherits: admin\n\n# Pages")
+    (home.config / "roles.yaml").write_text(text)
+    users.add_user(home, "root", "admin", "password1")
+    users.set_role(home, "root", "owner")  # still an admin: allowed
+    with pytest.raises(UsageError, match="only admin"):
+        users.remove_user(home, "root")
+    with pytest.raises(UsageError, match="only admin"):
+        users.set_role(home, "root", "analyst")
+    assert users.ensure_admin(home) is None

@@ -3,8 +3,10 @@
 The HTML embeds its CSS and inline SVG charts: no script, font, image or stylesheet is
 fetched from anywhere, so it works offline and prints identically to PDF. Free text that
 could carry personal data goes through :func:`governance.privacy.scrub_text`, and URLs in
-it are removed. Row-level samples (always masked) are included only for roles allowed to
-see rows (analyst, admin); a viewer's report holds aggregates only.
+it are removed. Row-level samples (always masked) are included only for roles the home's
+policy allows to see rows (:data:`governance.access.ROW_ACTION`); a viewer's report holds
+aggregates only. Every report written into ``$SHOPGOV_HOME/reports`` is entered in the
+reports manifest with its audience (:func:`governance.access.record_report`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from governance.access import ROW_ACTION, Policy, load_policy, record_report, reserved_report_name
+from governance.config import fingerprint
 from governance.errors import ShopgovError, UsageError
 from governance.paths import Home, bundled
 from governance.privacy import scrub_text
@@ -28,8 +32,6 @@ from . import charts
 
 TEMPLATES = bundled("assess.report", "templates")
 FORMATS = ("html", "pdf", "json")
-ROLES = ("viewer", "analyst", "admin")
-ROW_ROLES = ("analyst", "admin")  # roles that may see (masked) row-level samples
 DIMENSIONS = {
     "*": ("总体", "Overall"), "completeness": ("完整性", "Completeness"), "uniqueness": ("唯一性", "Uniqueness"),
     "validity": ("有效性", "Validity"), "accuracy": ("准确性", "Accuracy"), "consistency": ("一致性", "Consistency"),
@@ -84,7 +86,7 @@ def row_samples(home: Home, tree: dict[str, Any], limit: int = 10) -> dict[str, 
     return out
 
 
-def _context(tree: dict[str, Any], role: str, samples: dict | None) -> dict[str, Any]:
+def _context(tree: dict[str, Any], role: str, samples: dict | None, row_roles: tuple[str, ...]) -> dict[str, Any]:
     domains = tree["domains"]
     prev = tree.get("previous") or {}
     prev_domains = prev.get("domains") or {}
@@ -117,15 +119,20 @@ def _context(tree: dict[str, Any], role: str, samples: dict | None) -> dict[str,
         "trend_svg": trend_svg, "trend": tree.get("quality_trend") or [], "dimensions": DIMENSIONS,
         "below_target": below, "score_color": charts.score_color, "levels": tree["levels"],
         "generated_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "row_roles": ROW_ROLES,
+        "row_roles": row_roles,
     }
 
 
-def render_html(tree: dict[str, Any], role: str = "viewer", samples: dict | None = None) -> str:
-    """The report as one self-contained HTML document (``samples``: masked rows, or None)."""
-    if role not in ROLES:
-        raise UsageError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    return _env().get_template("report.html.j2").render(**_context(tree, role, samples))
+def render_html(tree: dict[str, Any], role: str = "viewer", samples: dict | None = None,
+                policy: Policy | None = None) -> str:
+    """The report as one self-contained HTML document (``samples``: masked rows, or None).
+
+    ``policy``: the roles in effect (default: the bundled ``roles.yaml``).
+    """
+    policy = policy or load_policy()
+    policy.check_role(role)
+    row_roles = policy.roles_with(ROW_ACTION)
+    return _env().get_template("report.html.j2").render(**_context(tree, role, samples, row_roles))
 
 
 def render_json(tree: dict[str, Any]) -> str:
@@ -144,32 +151,38 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def build_report(home: Home, fmt: str, output: str | Path | None = None, *, role: str = "viewer",
-                 assessment_id: str | None = None, include_rows: bool | None = None) -> Path:
+                 assessment_id: str | None = None, include_rows: bool | None = None,
+                 requested_by: str = "cli") -> Path:
     """Write the report of an assessment (default: the latest) and return its path.
 
-    ``include_rows`` says whether masked row-level samples go in (default: the role is
-    analyst or admin); the CLI decides it with the dashboard's role rules.
+    Masked row-level samples go in (HTML and PDF only) when the home's policy lets ``role``
+    see rows, unless ``include_rows`` is False. A report written into ``home.reports`` is
+    entered in the reports manifest: its audience, ``requested_by``, when, and the hashes.
     """
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if role not in ROLES:
-        raise UsageError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    policy = load_policy(home)
+    policy.check_role(role)
     tree = load_assessment(home, assessment_id)
     if tree is None:
         what = f"assessment {assessment_id!r}" if assessment_id else "assessment"
         raise ShopgovError(f"no {what} stored in {home.results}; run `shopgov assess` first")
     out = Path(output) if output else home.reports / f"assessment-{tree['assessment_id']}.{fmt}"
+    if reserved_report_name(home, out):
+        raise UsageError(f"{out} is the reports manifest; write the report to another file")
+    rows = fmt != "json" and include_rows is not False and policy.can(role, ROW_ACTION)
     if fmt == "json":
         _write_atomic(out, render_json(tree).encode("utf-8"))
-        return out
-    rows = role in ROW_ROLES if include_rows is None else include_rows
-    samples = row_samples(home, tree) if rows else None
-    html = render_html(tree, role, samples)
-    if fmt == "html":
-        _write_atomic(out, html.encode("utf-8"))
-        return out
-    from .pdf import html_to_pdf
+    else:
+        html = render_html(tree, role, row_samples(home, tree) if rows else None, policy)
+        if fmt == "html":
+            _write_atomic(out, html.encode("utf-8"))
+        else:
+            from .pdf import html_to_pdf
 
-    html_to_pdf(html, out)
+            html_to_pdf(html, out)
+    record_report(home, out, role=role, row_samples=rows, created_by=requested_by,
+                  assessment_id=tree.get("assessment_id"), assessment_config_sha256=tree.get("config_sha256"),
+                  config_sha256=fingerprint(home), policy=policy)
     return out

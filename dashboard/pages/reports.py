@@ -1,4 +1,8 @@
-"""Reports: download HTML / PDF / JSON reports; render fresh ones; admins run checks now."""
+"""Reports: download HTML / PDF / JSON reports; render fresh ones; admins run checks now.
+
+Which files a role sees is decided by :func:`governance.access.visible_reports` from the
+reports manifest (the audience recorded when each file was written), never by file name.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import streamlit as st
 
 from dashboard import audit, jobs, queries, ui
 from dashboard.ui import fmt_int, fmt_ts, t
+from governance.access import visible_reports
 
 ctx = ui.page("reports")
 st.title(t("reports.title"))
@@ -18,31 +23,23 @@ JOB_KINDS = {"check": ["check"], **{f"report-{f}": ["report", "--format", f] for
 
 # ------------------------------------------------------------------ downloads
 st.subheader(t("reports.available"))
-ROWS_SUFFIX = "-rows"  # reports with masked row-level samples (rendered for analysts and admins)
+ROWS_SUFFIX = "-rows"  # a readable file name for renders with row samples (the manifest decides who sees them)
 
-
-def _visible(p) -> bool:
-    if not p.is_file() or p.suffix.lstrip(".").lower() not in FORMATS:
-        return False
-    return ctx.can("view_rows") or not p.stem.endswith(ROWS_SUFFIX)
-
-
-reports = sorted(
-    (p for p in ctx.home.reports.glob("*") if _visible(p)), key=lambda p: p.stat().st_mtime, reverse=True,
-) if ctx.home.reports.exists() else []
+reports = visible_reports(ctx.home, ctx.role, ctx.policy)
 if not reports:
     ui.empty_state("no_reports")
 else:
-    for p in reports:
-        fmt = p.suffix.lstrip(".").lower()
+    for r in reports:
+        p, fmt = r.path, r.format
         info, button = st.columns([4, 1], vertical_alignment="center")
         stat = p.stat()
+        tag = (f" · :orange[{t('reports.unlisted')}]" if r.entry is None
+               else f" · {t('reports.rows_badge')}" if r.row_samples else "")
         info.markdown(f"**{p.name}** · {fmt.upper()} · {fmt_int(stat.st_size // 1024 or 1)} KB · "
-                      f"{fmt_ts(datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None))} UTC")
+                      f"{fmt_ts(datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None))} UTC{tag}")
 
-        def _read(path=p) -> bytes:
-            audit.log_access(ctx.home, ctx.user, ctx.role, "download_report", path.name,
-                             row_samples=path.stem.endswith(ROWS_SUFFIX))
+        def _read(path=p, rows=r.row_samples) -> bytes:
+            audit.log_access(ctx.home, ctx.user, ctx.role, "download_report", path.name, row_samples=rows)
             return path.read_bytes()
 
         button.download_button(t("reports.download"), data=_read, file_name=p.name, mime=FORMATS[fmt],
@@ -57,11 +54,11 @@ if ctx.can("view_rows"):
 def _start(kind: str) -> None:
     args = list(JOB_KINDS[kind])
     if kind.startswith("report-"):
-        # the report carries masked row samples only for roles that may see them, in its own file
+        # masked row samples go in only for roles that may see them; the manifest records the audience
         fmt = kind.split("-", 1)[1]
         rows = ctx.can("view_rows") and fmt != "json"
         name = f"assessment{ROWS_SUFFIX if rows else ''}.{fmt}"
-        args += ["--role", ctx.role if rows else "viewer", "--output", str(ctx.home.reports / name)]
+        args += ["--role", ctx.role, "--output", str(ctx.home.reports / name)]
     job = jobs.start(ctx.home, kind, args, ctx.user)
     audit.log_access(ctx.home, ctx.user, ctx.role, "start_job", kind, job_id=job.id)
     st.session_state["_last_job"] = job.id

@@ -5,22 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, auth, ui, users
+from dashboard import audit, ui, users
 from dashboard.ui import t
 from governance.errors import ShopgovError
 
 ctx = ui.page("users")
 st.title(t("users.title"))
 
-rules = auth.load_rules()
+rules = ctx.policy
 accounts = users.load_users(ctx.home)
 st.dataframe(pd.DataFrame([{
-    t("users.col_name"): u.name, t("users.col_role"): t(f"roles.{u.role}"),
+    t("users.col_name"): u.name, t("users.col_role"): ui.role_label(u.role),
     t("users.col_created"): ui.fmt_ts(u.created_at), t("users.col_updated"): ui.fmt_ts(u.updated_at),
 } for u in accounts.values()]), hide_index=True, width="stretch")
 with st.expander(t("users.roles_title")):
     for role, actions in rules.roles.items():
-        st.markdown(f"**{t(f'roles.{role}')}** — " + ", ".join(t(f"actions.{a}") for a in sorted(actions)))
+        st.markdown(f"**{ui.role_label(role)}** — " + ", ".join(t(f"actions.{a}") for a in sorted(actions)))
 
 
 def _done(message: str, action: str, target: str) -> None:
@@ -36,7 +36,7 @@ add, edit = st.columns(2)
 with add, st.form("user_add", clear_on_submit=True):
     st.subheader(t("users.add_title"))
     name = st.text_input(t("users.col_name"), key="add_name")
-    role = st.selectbox(t("users.col_role"), list(rules.roles), format_func=lambda r: t(f"roles.{r}"),
+    role = st.selectbox(t("users.col_role"), list(rules.roles), format_func=ui.role_label,
                         key="add_role")
     pw1 = st.text_input(t("users.password"), type="password", key="add_pw1")
     pw2 = st.text_input(t("users.password_again"), type="password", key="add_pw2")
@@ -57,7 +57,7 @@ with edit:
         with st.form("user_role"):
             new_role = st.selectbox(t("users.col_role"), list(rules.roles), index=list(rules.roles).index(
                 accounts[target].role) if accounts[target].role in rules.roles else 0,
-                format_func=lambda r: t(f"roles.{r}"), key="edit_role")
+                format_func=ui.role_label, key="edit_role")
             if st.form_submit_button(t("users.role_button")):
                 try:
                     users.set_role(ctx.home, target, new_role)

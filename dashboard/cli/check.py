@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from .cli import HomeOption, JsonOption, app, console, resolve_home, run, write_json
+from .common import HomeOption, JsonOption, console, resolve_home, run, write_json
 
 _SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 
 
-@app.command()
 def check(
     partition: Annotated[str, typer.Option(
         "--partition", "-p",
@@ -95,3 +94,8 @@ def _print_summary(result) -> None:
     )
     if result.data_docs_path:
         console.print(f"Data Docs: {result.data_docs_path}")
+
+
+def register(app: typer.Typer) -> None:
+    """``check``."""
+    app.command()(check)

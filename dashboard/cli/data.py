@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from .cli import EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
+from .common import EXIT_OK, HomeOption, JsonOption, console, resolve_home, run, write_json
 
 
-@app.command()
 def sample(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the Parquet files and manifest.json to.")],
     products: Annotated[int, typer.Option(help="Number of products.", min=10)] = 20_000,
@@ -35,7 +34,6 @@ def sample(
     run(body)
 
 
-@app.command()
 def ingest(
     table: Annotated[str, typer.Argument(help="Warehouse table to load into (categories, sellers, products, events, reviews).")],
     file: Annotated[Path, typer.Argument(help="CSV, Parquet or JSON Lines file.")],
@@ -60,7 +58,6 @@ def ingest(
     run(body)
 
 
-@app.command()
 def init(
     home: HomeOption = None,
     products: Annotated[int, typer.Option(help="Products in the bundled sample.")] = 20_000,
@@ -72,9 +69,8 @@ def init(
     """Create the home folder and warehouse, load the bundled sample, create the admin account."""
 
     def body() -> int:
+        from dashboard.users import ensure_admin
         from governance.setup import init_home
-
-        from .users import ensure_admin
 
         h = resolve_home(home)
         summary = init_home(h, products=products, events=events,
@@ -92,7 +88,6 @@ def init(
     run(body)
 
 
-@app.command()
 def status(home: HomeOption = None, json_out: JsonOption = None) -> None:
     """Show row counts, freshness against SLA, catalog coverage and the latest runs."""
 
@@ -123,3 +118,11 @@ def status(home: HomeOption = None, json_out: JsonOption = None) -> None:
         return EXIT_OK
 
     run(body)
+
+
+def register(app: typer.Typer) -> None:
+    """``sample``, ``ingest``, ``init`` and ``status``."""
+    app.command()(sample)
+    app.command()(ingest)
+    app.command()(init)
+    app.command()(status)

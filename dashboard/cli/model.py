@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .cli import EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
+from .common import EXIT_OK, HomeOption, JsonOption, console, resolve_home, run, write_json
 
 
-@app.command()
 def train(
     data: Annotated[Path | None, typer.Option(
         "--data", help="Labelled titles: CSV/JSONL/Parquet with title, optional description, clarity + "
@@ -74,7 +73,6 @@ def train(
     run(body)
 
 
-@app.command()
 def flag(
     input_file: Annotated[Path | None, typer.Option(
         "--input", help="Score this CSV/Parquet/JSONL file (needs a 'title' column) instead of the warehouse.")] = None,
@@ -126,3 +124,9 @@ def flag(
         return EXIT_OK
 
     run(body)
+
+
+def register(app: typer.Typer) -> None:
+    """``train`` and ``flag``."""
+    app.command()(train)
+    app.command()(flag)

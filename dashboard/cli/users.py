@@ -1,4 +1,4 @@
-"""``shopgov dashboard`` (serve the Streamlit app) and ``shopgov users ...`` (dashboard accounts)."""
+"""``shopgov users ...``: dashboard accounts (bcrypt hashes in ``$SHOPGOV_HOME/config/users.yaml``)."""
 
 from __future__ import annotations
 
@@ -10,59 +10,8 @@ import typer
 from rich.table import Table as RichTable
 
 from governance.errors import UsageError
-from governance.paths import bundled
 
-from .cli import EXIT_OK, HomeOption, JsonOption, app, console, resolve_home, run, write_json
-
-APP_FILE = bundled("dashboard", "app.py")  # streamlit runs it as a script
-
-users_app = typer.Typer(help="Manage dashboard users (stored with bcrypt hashes in $SHOPGOV_HOME/config/users.yaml).",
-                        no_args_is_help=True)
-app.add_typer(users_app, name="users")
-
-
-def streamlit_command(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command line that serves the dashboard."""
-    return [
-        sys.executable, "-m", "streamlit", "run", str(APP_FILE),
-        "--server.port", str(port), "--server.address", address, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        "--client.toolbarMode", "minimal", "--client.showErrorDetails", "type",
-        "--server.enableXsrfProtection", "true", "--theme.base", "light",
-        "--theme.primaryColor", "#1a73e8",
-    ]
-
-
-@app.command()
-def dashboard(
-    port: Annotated[int, typer.Option("--port", "-p", help="Port to serve on.", min=1, max=65535)] = 8501,
-    address: Annotated[str, typer.Option("--address", help="Address to bind (0.0.0.0 to serve the network).")] = "127.0.0.1",
-    home: HomeOption = None,
-) -> None:
-    """Serve the dashboard (login required; create users with `shopgov users add`)."""
-
-    def body() -> int:
-        from .users import ensure_admin, load_users
-
-        h = resolve_home(home)
-        h.ensure()
-        if not load_users(h):
-            password = ensure_admin(h)
-            console.print(
-                f"created dashboard user [bold]admin[/bold] with initial password: [bold]{password}[/bold]\n"
-                "  (shown once; change it with `shopgov users passwd admin`)"
-            )
-        if not h.warehouse.exists():
-            console.print("[yellow]note:[/yellow] no warehouse yet; run `shopgov init` to load data")
-        console.print(f"dashboard for {h.root}: http://{address}:{port}  (Ctrl+C to stop)")
-        env = {**os.environ, "SHOPGOV_HOME": str(h.root)}
-        cmd = streamlit_command(port, address)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execve(sys.executable, cmd, env)  # replace this process: signals go straight to Streamlit
-        return EXIT_OK  # pragma: no cover
-
-    run(body)
+from .common import EXIT_OK, HomeOption, JsonOption, console, resolve_home, run, write_json
 
 
 def _password_from(env_var: str | None, confirm: bool = True) -> tuple[str, bool]:
@@ -74,12 +23,11 @@ def _password_from(env_var: str | None, confirm: bool = True) -> tuple[str, bool
         return value, False
     if sys.stdin.isatty():
         return typer.prompt("password", hide_input=True, confirmation_prompt=confirm), False
-    from .users import generate_password
+    from dashboard.users import generate_password
 
     return generate_password(), True
 
 
-@users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name.")],
     role: Annotated[str, typer.Option("--role", "-r", help="viewer, analyst or admin.")] = "viewer",
@@ -90,11 +38,11 @@ def users_add(
     """Add a dashboard user."""
 
     def body() -> int:
-        from .users import add_user, validate_name, validate_role
+        from dashboard.users import add_user, validate_name, validate_role
 
         h = resolve_home(home)
         validate_name(name)
-        validate_role(role)
+        validate_role(h, role)
         password, generated = _password_from(password_env)
         user = add_user(h, name, role, password)
         console.print(f"added user [bold]{name}[/bold] with role {role}")
@@ -106,7 +54,6 @@ def users_add(
     run(body)
 
 
-@users_app.command("remove")
 def users_remove(
     name: Annotated[str, typer.Argument(help="User name.")],
     home: HomeOption = None,
@@ -114,7 +61,7 @@ def users_remove(
     """Remove a dashboard user (the last admin cannot be removed)."""
 
     def body() -> int:
-        from .users import remove_user
+        from dashboard.users import remove_user
 
         remove_user(resolve_home(home), name)
         console.print(f"removed user [bold]{name}[/bold]")
@@ -123,7 +70,6 @@ def users_remove(
     run(body)
 
 
-@users_app.command("passwd")
 def users_passwd(
     name: Annotated[str, typer.Argument(help="User name.")],
     password_env: Annotated[str | None, typer.Option("--password-env", help="Read the new password from this environment variable (else prompt, or generate one when not interactive).")] = None,
@@ -132,7 +78,7 @@ def users_passwd(
     """Set a user's password (their open sessions end)."""
 
     def body() -> int:
-        from .users import get_user, set_password
+        from dashboard.users import get_user, set_password
 
         h = resolve_home(home)
         if get_user(h, name) is None:
@@ -147,12 +93,11 @@ def users_passwd(
     run(body)
 
 
-@users_app.command("list")
 def users_list(home: HomeOption = None, json_out: JsonOption = None) -> None:
     """List dashboard users and their roles."""
 
     def body() -> int:
-        from .users import load_users
+        from dashboard.users import load_users
 
         users = load_users(resolve_home(home))
         table = RichTable(title="dashboard users")
@@ -165,3 +110,14 @@ def users_list(home: HomeOption = None, json_out: JsonOption = None) -> None:
         return EXIT_OK
 
     run(body)
+
+
+def register(app: typer.Typer) -> None:
+    """The ``users`` group: add, remove, passwd, list."""
+    group = typer.Typer(help="Manage dashboard users (stored with bcrypt hashes in $SHOPGOV_HOME/config/users.yaml).",
+                        no_args_is_help=True)
+    group.command("add")(users_add)
+    group.command("remove")(users_remove)
+    group.command("passwd")(users_passwd)
+    group.command("list")(users_list)
+    app.add_typer(group, name="users")

@@ -8,14 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli import HomeOption, JsonOption, app, console, resolve_home, run, write_json
-
-questionnaire_app = typer.Typer(
-    help="The DCMM self-assessment questionnaire (answers file and templates).",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.add_typer(questionnaire_app, name="questionnaire")
+from .common import CONTEXT_SETTINGS, HomeOption, JsonOption, console, resolve_home, run, write_json
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Report format: html, pdf or json.")]
 Role = Annotated[str, typer.Option("--role", help="Who the report is for: viewer (aggregates only), "
@@ -38,7 +31,6 @@ def _summary_table(tree: dict) -> Table:
     return table
 
 
-@app.command("assess")
 def assess_cmd(
     answers: Annotated[Path | None, typer.Option(
         "--answers", help="Questionnaire answers (YAML or CSV) [default: $SHOPGOV_HOME/config/questionnaire.yaml].")] = None,
@@ -76,7 +68,6 @@ def assess_cmd(
     run(body)
 
 
-@app.command("report")
 def report_cmd(
     fmt: Format = "html",
     output: Annotated[Path | None, typer.Option(
@@ -89,20 +80,21 @@ def report_cmd(
     """Export the latest (or a given) assessment as a self-contained HTML, a PDF, or the JSON explanation tree."""
 
     def body() -> int:
-        from assess.report import FORMATS, ROLES, build_report
+        from assess.report import FORMATS, build_report
+        from dashboard import audit
+        from governance.access import ROW_ACTION, load_policy
         from governance.errors import UsageError
-
-        from . import audit, auth
 
         f = fmt.lower()
         if f not in FORMATS:
             raise UsageError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-        if role not in ROLES or role not in auth.role_names():
-            raise UsageError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-        rows = auth.can(role, "view_rows") and f in ("html", "pdf")
         h = resolve_home(home)
+        policy = load_policy(h)
+        policy.check_role(role)
+        rows = policy.can(role, ROW_ACTION) and f in ("html", "pdf")
         with console.status(f"rendering {f} report…"):
-            path = build_report(h, f, output, role=role, assessment_id=assessment, include_rows=rows)
+            path = build_report(h, f, output, role=role, assessment_id=assessment, include_rows=rows,
+                                requested_by=_requested_by())
         if rows:  # every read of row-level data is audited
             audit.log_access(h, "cli", role, "report_row_samples", path.name, format=f)
         console.print(f"wrote {path} ({path.stat().st_size:,} bytes)", highlight=False)
@@ -112,7 +104,20 @@ def report_cmd(
     run(body)
 
 
-@questionnaire_app.command("template")
+def _requested_by() -> str:
+    """Who asked for a report: the dashboard user of a background job, else the OS account."""
+    import getpass
+    import os
+
+    actor = os.environ.get("SHOPGOV_ACTOR")
+    if actor:
+        return actor
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 def questionnaire_template(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.yaml or .csv).")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="yaml or csv [default: from the suffix].")] = None,
@@ -131,7 +136,6 @@ def questionnaire_template(
     run(body)
 
 
-@questionnaire_app.command("validate")
 def questionnaire_validate(
     file: Annotated[Path | None, typer.Argument(help="Answers file [default: the home's questionnaire].")] = None,
     home: HomeOption = None,
@@ -160,3 +164,17 @@ def questionnaire_validate(
         return 0
 
     run(body)
+
+
+def register(app: typer.Typer) -> None:
+    """``assess``, ``report`` and the ``questionnaire`` group."""
+    app.command("assess")(assess_cmd)
+    app.command("report")(report_cmd)
+    questionnaire = typer.Typer(
+        help="The DCMM self-assessment questionnaire (answers file and templates).",
+        no_args_is_help=True,
+        context_settings=CONTEXT_SETTINGS,
+    )
+    questionnaire.command("template")(questionnaire_template)
+    questionnaire.command("validate")(questionnaire_validate)
+    app.add_typer(questionnaire, name="questionnaire")

@@ -9,12 +9,11 @@ from typing import Annotated
 
 import typer
 
-from .cli import (
+from .common import (
     EXIT_ERROR,
     EXIT_OK,
     HomeOption,
     JsonOption,
-    app,
     console,
     resolve_home,
     run,
@@ -35,7 +34,6 @@ STEPS: list[tuple[str, list[str], set[int]]] = [
 ]
 
 
-@app.command()
 def demo(
     home: HomeOption = None,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the dashboard at the end.")] = True,
@@ -70,3 +68,8 @@ def demo(
         return EXIT_OK
 
     run(body)
+
+
+def register(app: typer.Typer) -> None:
+    """``demo``."""
+    app.command()(demo)

@@ -1,0 +1,55 @@
+"""The ``shopgov`` command line: a thin layer over the library.
+
+Exit codes, for every command: 0 = done / all checks passed, 1 = checks failed,
+2 = usage error, 3 = runtime error. Commands that produce results accept ``--json FILE``
+(``-`` for stdout) and write a machine-readable summary there.
+
+Each feature module exposes ``register(app)``; :func:`build_app` calls them in a fixed
+order (the order of ``shopgov --help``). Nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from . import assess, check, dashboard, data, demo, model, users
+from .common import CONTEXT_SETTINGS, EXIT_ERROR, EXIT_OK, EXIT_USAGE, console
+
+FEATURES = (assess, check, dashboard, data, demo, model, users)
+
+
+def build_app() -> typer.Typer:
+    """A fresh ``shopgov`` application with every command registered."""
+    app = typer.Typer(
+        name="shopgov",
+        help="Data governance and capability assessment for e-commerce search and recommendation data.",
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings=CONTEXT_SETTINGS,
+        pretty_exceptions_enable=False,
+    )
+    for feature in FEATURES:
+        feature.register(app)
+    return app
+
+
+def main() -> None:
+    """Entry point of the ``shopgov`` console script."""
+    app = build_app()
+    try:
+        # with standalone_mode=False click *returns* the code of a typer.Exit instead of raising it
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        console.print("aborted")
+        sys.exit(EXIT_ERROR)
+    except Exception as e:
+        # typer bundles its own click; recognise its usage errors by shape, not by class
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
+            e.show()
+            sys.exit(EXIT_USAGE)
+        raise
