@@ -76,7 +76,7 @@ def _notifications(path: Path, home: Home) -> tuple[Any, list[str]]:
 def _roles(path: Path, home: Home) -> tuple[Any, list[str]]:
     from governance.access import load_policy
 
-    return load_policy(path), []
+    return load_policy(home), []
 
 
 def _mapping(path: Path, home: Home) -> tuple[Any, list[str]]:

@@ -10,14 +10,18 @@ order (the order of ``shopgov --help``). Nothing registers itself on import.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
+from rich.markup import escape
 
-from . import assess, check, dashboard, data, demo, model, users
+from governance.privacy import scrub_text
+
+from . import assess, check, config, dashboard, data, demo, model, users
 from .common import CONTEXT_SETTINGS, EXIT_ERROR, EXIT_OK, EXIT_USAGE, console
 
-FEATURES = (assess, check, dashboard, data, demo, model, users)
+FEATURES = (assess, check, config, dashboard, data, demo, model, users)
 
 
 def build_app() -> typer.Typer:
@@ -52,4 +56,9 @@ def main() -> None:
         if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(EXIT_USAGE)
-        raise
+        # anything else is a bug or an environment problem, never "checks failed" (exit 1)
+        if os.environ.get("SHOPGOV_DEBUG"):
+            raise
+        console.print(f"internal error: {escape(type(e).__name__)}: {escape(scrub_text(str(e)))[:500]} "
+                      "(set SHOPGOV_DEBUG=1 for the traceback)", highlight=False)
+        sys.exit(EXIT_ERROR)
