@@ -244,7 +244,13 @@ def stored_catalog_sha(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Replace the catalog tables' contents with ``catalog`` (inside the caller's transaction)."""
+    """Replace the catalog tables' contents with ``catalog`` (inside the caller's transaction).
+
+    ``pii_class`` is NULL for an unclassified column. ``masked`` is what the masking code
+    really does to the column (:func:`governance.privacy.masks_column`), not its class.
+    """
+    from .privacy import masks_column
+
     con.execute("DELETE FROM catalog_tables")
     con.execute("DELETE FROM catalog_columns")
     con.execute("DELETE FROM catalog_lineage")
@@ -258,7 +264,8 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         for i, c in enumerate(t.columns, 1):
             con.execute(
                 "INSERT INTO catalog_columns VALUES (?,?,?,?,?,?,?,?)",
-                [t.name, c.name, i, c.type, c.required, c.description, c.pii, c.is_pii],
+                [t.name, c.name, i, c.type, c.required, c.description, c.pii,
+                 masks_column(t.name, c.name, catalog)],
             )
     for edge in catalog.lineage:
         con.execute(

@@ -1,7 +1,9 @@
 import pandas as pd
 import pytest
 
+from governance import vocabulary
 from governance.privacy import (
+    MASKING_RULES,
     contains_pii,
     find_pii,
     mask_frame,
@@ -74,3 +76,10 @@ def test_mask_frame_guesses_unknown_columns_by_name():
     out = mask_frame(pd.DataFrame({"user_id": ["u1"], "buyer_email": ["x@y.com"]}), "not_a_table")
     assert out.loc[0, "user_id"].startswith("u_")
     assert "x@y.com" not in out.to_string()
+
+
+def test_every_pii_class_has_a_masking_rule():
+    assert set(MASKING_RULES) == set(vocabulary.PII_CLASSES) - {"none"}
+    for cls in MASKING_RULES:
+        assert mask_value("li.wei@example.com", cls) != "li.wei@example.com"
+    assert mask_value("li.wei@example.com", None) == "li.wei@example.com"  # unclassified: not masked
