@@ -243,6 +243,19 @@ def stored_catalog_sha(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
+def catalog_is_current(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
+    """True when the warehouse holds ``catalog`` as synced now: the same file, and the same
+    ``masked`` flags (they follow the masking rules, which can change without the file)."""
+    from .privacy import masks_column
+
+    if stored_catalog_sha(con) != catalog.sha256:
+        return False
+    stored = {(t, c): m for t, c, m in con.execute(
+        "SELECT table_name, column_name, masked FROM catalog_columns").fetchall()}
+    return stored == {(t.name, c.name): masks_column(t.name, c.name, catalog)
+                      for t in catalog.tables.values() for c in t.columns}
+
+
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Replace the catalog tables' contents with ``catalog`` (inside the caller's transaction).
 

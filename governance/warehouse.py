@@ -172,14 +172,14 @@ def ensure_warehouse(home: Home, catalog=None) -> bool:
     created and the catalog tables are re-synced in one atomic write; loaded data is never
     touched (a table removed from the catalog keeps its rows). Returns True if it was created.
     """
-    from .catalog import create_schema, load_catalog, stored_catalog_sha, sync_catalog
+    from .catalog import catalog_is_current, create_schema, load_catalog, sync_catalog
 
     home.ensure()
     catalog = catalog or load_catalog(home)
     if home.warehouse.exists():
         con = connect_read(home.warehouse)
         try:
-            current = stored_catalog_sha(con) == catalog.sha256
+            current = catalog_is_current(con, catalog)
         finally:
             con.close()
         if not current:
