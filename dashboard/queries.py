@@ -21,12 +21,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from governance import coverage
+from governance import coverage, vocabulary
 from governance.paths import Home, get_home
 from governance.warehouse import Reader, file_identity
 
-SEVERITIES = ["critical", "high", "medium", "low"]
-DIMENSIONS = ["completeness", "uniqueness", "validity", "accuracy", "consistency", "timeliness"]
+SEVERITIES = list(vocabulary.SEVERITIES)
+DIMENSIONS = list(vocabulary.DIMENSION_IDS)
 _LOCK = threading.RLock()
 Version = tuple[Any, Any]
 

@@ -20,9 +20,10 @@ import duckdb
 from governance.coverage import CatalogCoverage, catalog_coverage
 from governance.errors import UsageError
 from governance.paths import Home
+from governance.vocabulary import DIMENSION_IDS
 from governance.warehouse import Reader
 
-STANDARD_DIMENSIONS = ("completeness", "uniqueness", "validity", "accuracy", "consistency", "timeliness")
+STANDARD_DIMENSIONS = DIMENSION_IDS
 # A run is evidence when it stored expectation results, whatever its status: an 'error' run
 # (some rule could not be evaluated) still judged the rest, and its errored checks count as failed.
 RUN_FILTER = "coalesce(n_expectations, 0) > 0"

@@ -21,6 +21,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from governance.errors import ShopgovError, UsageError
 from governance.paths import Home
 from governance.privacy import scrub_text
+from governance.vocabulary import ALL
+from governance.vocabulary import DIMENSIONS as VOCAB_DIMENSIONS
 from governance.warehouse import connect_read
 
 from ..maturity.store import load_assessment
@@ -30,11 +32,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = ("html", "pdf", "json")
 ROLES = ("viewer", "analyst", "admin")
 ROW_ROLES = ("analyst", "admin")  # roles that may see (masked) row-level samples
-DIMENSIONS = {
-    "*": ("总体", "Overall"), "completeness": ("完整性", "Completeness"), "uniqueness": ("唯一性", "Uniqueness"),
-    "validity": ("有效性", "Validity"), "accuracy": ("准确性", "Accuracy"), "consistency": ("一致性", "Consistency"),
-    "timeliness": ("及时性", "Timeliness"),
-}
+#: dimension id ('*': all) -> (Chinese GB/T 36344 name, English name), from governance.vocabulary
+DIMENSIONS = {"*": (ALL["zh"], ALL["en"]), **{k: (v["zh"], v["en"]) for k, v in VOCAB_DIMENSIONS.items()}}
 _URL = re.compile(r"(?i)\b(?:https?|ftp|file)://\S+|(?<![\w/])//[\w.-]+\.[a-z]{2,}\S*|\bwww\.[\w.-]+\.[a-z]{2,}\S*")
 
 
