@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import WarehouseBusy
+from .hooks import pause_point
 from .paths import Home
 
 
@@ -90,6 +91,7 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
         finally:
             con.close()
             if ok:
+                pause_point("warehouse.before_swap")
                 fd = os.open(tmp, os.O_RDONLY)
                 try:
                     os.fsync(fd)
