@@ -1,4 +1,5 @@
-"""English and Chinese interface strings (``i18n.yaml``) and number formatting."""
+"""English and Chinese interface strings (``i18n.yaml`` plus the names of
+:mod:`governance.vocabulary`) and number formatting."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from typing import Any
 
 import yaml
 
+from governance import vocabulary
 from governance.paths import bundled
 
 I18N_FILE = bundled("dashboard", "i18n.yaml")
+#: Strings owned by governance.vocabulary (GB/T 36344 dimension names, severities), not i18n.yaml.
+_VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
+    "dimension": {**vocabulary.DIMENSIONS, "*": vocabulary.ALL},
+    "severity": vocabulary.SEVERITY_NAMES,
+}
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
@@ -33,6 +40,10 @@ def _strings(path: Path = I18N_FILE) -> dict[str, dict[str, str]]:
             walk(f"{prefix}.{k}" if prefix else str(k), v)
 
     walk("", raw)
+    for prefix, names in _VOCABULARY.items():
+        if any(k.startswith(f"{prefix}.") for k in flat):
+            raise ValueError(f"{path}: '{prefix}' names come from governance/vocabulary.py; remove them here")
+        flat.update({f"{prefix}.{k}": dict(v) for k, v in names.items()})
     return flat
 
 

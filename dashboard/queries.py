@@ -23,12 +23,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from governance import coverage, vocabulary
 from governance import results_schema as rs
 from governance.paths import Home, get_home
 from governance.warehouse import Reader, file_identity
 
-SEVERITIES = ["critical", "high", "medium", "low"]
-DIMENSIONS = ["completeness", "uniqueness", "validity", "accuracy", "consistency", "timeliness"]
+SEVERITIES = list(vocabulary.SEVERITIES)
+DIMENSIONS = list(vocabulary.DIMENSION_IDS)
 _LOCK = threading.RLock()
 Version = tuple[Any, Any]
 
@@ -207,43 +208,22 @@ def catalog(home: Home) -> dict:
     return _catalog(str(home.root), data_version(home))
 
 
-def _filled(s: pd.Series) -> pd.Series:
-    return s.notna() & (s.astype("string").str.strip().fillna("") != "")
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage(root: str, version: Version) -> tuple[dict[str, float], pd.DataFrame]:
+    with _LOCK:
+        cov = coverage.catalog_coverage(_reader(root).connection(), "wh")
+    if cov is None:
+        return {k: 0.0 for k in coverage.SHARES}, pd.DataFrame(columns=["table_name", "columns", *coverage.CHECKS, "gaps"])
+    per_table = pd.DataFrame(
+        [{"table_name": t.table, "columns": len(t.columns), **t.checks, "gaps": t.gaps} for t in cov.tables],
+        columns=["table_name", "columns", *coverage.CHECKS, "gaps"])
+    return cov.shares, per_table
 
 
-def catalog_coverage(cat: dict) -> tuple[dict[str, float], pd.DataFrame]:
-    """Coverage shares (descriptions, owners, PII tags, SLAs, lineage) and a per-table gap list."""
-    tables, columns, lineage = cat["tables"], cat["columns"], cat["lineage"]
-    linked = set(lineage["downstream"].dropna()) | set(lineage["upstream"].dropna())
-    rows = []
-    for t in tables.to_dict("records"):
-        cols = columns[columns["table_name"] == t["table_name"]]
-        col_desc = float(_filled(cols["description"]).mean()) if len(cols) else 0.0
-        pii = float(_filled(cols["pii_class"]).mean()) if len(cols) else 0.0
-        checks = {
-            "table_description": bool(_filled(pd.Series([t.get("description")])).iloc[0]),
-            "column_descriptions": col_desc,
-            "owner": bool(_filled(pd.Series([t.get("owner")])).iloc[0]),
-            "steward": bool(_filled(pd.Series([t.get("steward")])).iloc[0]),
-            "pii_tags": pii,
-            "sla": not _isna(t.get("freshness_sla_hours")),
-            "retention": not _isna(t.get("retention_days")),
-            "lineage": t["table_name"] in linked,
-        }
-        gaps = [k for k, v in checks.items() if (v is False) or (isinstance(v, float) and v < 1.0)]
-        rows.append({"table_name": t["table_name"], "columns": len(cols), **checks, "gaps": gaps})
-    per_table = pd.DataFrame(rows)
-    if per_table.empty:
-        return {k: 0.0 for k in ("descriptions", "owners", "pii_tags", "slas", "lineage")}, per_table
-    desc_cells = _filled(columns["description"]).tolist() + per_table["table_description"].tolist()
-    coverage = {
-        "descriptions": sum(desc_cells) / len(desc_cells),
-        "owners": float((per_table["owner"] & per_table["steward"]).mean()),
-        "pii_tags": float(_filled(columns["pii_class"]).mean()) if len(columns) else 0.0,
-        "slas": float((per_table["sla"] & per_table["retention"]).mean()),
-        "lineage": float(per_table["lineage"].mean()),
-    }
-    return coverage, per_table
+def catalog_coverage(home: Home) -> tuple[dict[str, float], pd.DataFrame]:
+    """Coverage shares (:data:`governance.coverage.SHARES`) and a per-table gap list, as
+    computed by :func:`governance.coverage.catalog_coverage`."""
+    return _coverage(str(home.root), data_version(home))
 
 
 # ---------------------------------------------------------------- listing quality

@@ -243,8 +243,27 @@ def stored_catalog_sha(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
+def catalog_is_current(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
+    """True when the warehouse holds ``catalog`` as synced now: the same file, and the same
+    ``masked`` flags (they follow the masking rules, which can change without the file)."""
+    from .privacy import masks_column
+
+    if stored_catalog_sha(con) != catalog.sha256:
+        return False
+    stored = {(t, c): m for t, c, m in con.execute(
+        "SELECT table_name, column_name, masked FROM catalog_columns").fetchall()}
+    return stored == {(t.name, c.name): masks_column(t.name, c.name, catalog)
+                      for t in catalog.tables.values() for c in t.columns}
+
+
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Replace the catalog tables' contents with ``catalog`` (inside the caller's transaction)."""
+    """Replace the catalog tables' contents with ``catalog`` (inside the caller's transaction).
+
+    ``pii_class`` is NULL for an unclassified column. ``masked`` is what the masking code
+    really does to the column (:func:`governance.privacy.masks_column`), not its class.
+    """
+    from .privacy import masks_column
+
     con.execute("DELETE FROM catalog_tables")
     con.execute("DELETE FROM catalog_columns")
     con.execute("DELETE FROM catalog_lineage")
@@ -258,7 +277,8 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         for i, c in enumerate(t.columns, 1):
             con.execute(
                 "INSERT INTO catalog_columns VALUES (?,?,?,?,?,?,?,?)",
-                [t.name, c.name, i, c.type, c.required, c.description, c.pii, c.is_pii],
+                [t.name, c.name, i, c.type, c.required, c.description, c.pii,
+                 masks_column(t.name, c.name, catalog)],
             )
     for edge in catalog.lineage:
         con.execute(

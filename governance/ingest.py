@@ -40,6 +40,7 @@ import duckdb
 from .catalog import Table, create_schema, load_catalog
 from .contract import build_typed, plan_columns
 from .errors import IngestError, UsageError, WarehouseBusy
+from .hooks import pause_point
 from .mapping import Mapping, check_targets, load_mapping
 from .paths import Home
 from .sources import Source, detect_format, first_line, plan_source, q, stage
@@ -317,6 +318,7 @@ def ingest_files(
                     current = None
                 bar.step("writing the audit log")
                 con.executemany(AUDIT_SQL, [_audit_row(j, "ok", _ok_message(j)) for j in jobs])
+                pause_point("ingest.in_transaction")
                 con.execute("COMMIT")
                 bar.step("checkpointing the warehouse")
     except WarehouseBusy:

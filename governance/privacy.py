@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -82,51 +83,99 @@ def _mask_phone(v: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
-def mask_value(value: Any, pii_class: str = "direct") -> Any:
-    """Mask one value of a PII-classified column (``pii_class`` from the catalog)."""
-    if value is None or pii_class in (None, "", "none"):
-        return value
-    if isinstance(value, float) and pd.isna(value):
-        return value
-    s = str(value)
-    if pii_class == "indirect":
-        return pseudonymize(s)
-    if _EMAIL.fullmatch(s.strip()):
-        return _mask_email(s.strip())
-    if _ID_NUMBER.fullmatch(s.strip()):
-        return s.strip()[:3] + "*" * 11 + s.strip()[-4:]
-    if re.fullmatch(r"[\d\s()+.-]{7,}", s.strip()):
+def mask_direct(value: Any) -> Any:
+    """Mask a directly identifying value: emails and phones keep a hint, ID numbers their ends,
+    anything else becomes a keyed pseudonym."""
+    s = str(value).strip()
+    if _EMAIL.fullmatch(s):
+        return _mask_email(s)
+    if _ID_NUMBER.fullmatch(s):
+        return s[:3] + "*" * 11 + s[-4:]
+    if re.fullmatch(r"[\d\s()+.-]{7,}", s):
         return _mask_phone(s)
-    return pseudonymize(s, prefix="x_")
+    return pseudonymize(str(value), prefix="x_")
+
+
+def mask_indirect(value: Any) -> Any:
+    """Mask a pseudonymous identifier (user or session id) with a keyed pseudonym."""
+    return pseudonymize(str(value))
+
+
+#: The masking rule of each PII class: the only place that says how a class is masked.
+#: A class without a rule is published as it is, and the catalog records that column as
+#: not masked (see :func:`masks_column`), which the critical metadata check reports.
+MASKING_RULES: dict[str, Callable[[Any], Any]] = {
+    "direct": mask_direct,
+    "contact": mask_direct,
+    "indirect": mask_indirect,
+}
+
+#: Columns unknown to the catalog are classified by name: (test on the lower-case name, class).
+NAME_RULES: list[tuple[Callable[[str], bool], str]] = [
+    (lambda low: "email" in low or "phone" in low, "direct"),
+    (lambda low: low in {"user_id", "session_id", "customer_id", "buyer_id"}, "indirect"),
+]
+
+
+def mask_value(value: Any, pii_class: str | None = "direct") -> Any:
+    """Mask one value of a PII-classified column (``pii_class`` from the catalog)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return value
+    rule = MASKING_RULES.get(pii_class or "none")
+    return value if rule is None else rule(value)
+
+
+def column_class(column: str, table_name: str | None = None, catalog=None) -> str:
+    """The PII class masking uses for ``column``: the catalog's, else one guessed from the name."""
+    cls = None
+    if catalog is not None and table_name in catalog.tables:
+        cols = {c.name: c.pii for c in catalog.tables[table_name].columns}
+        cls = cols.get(column)
+    if cls is None:
+        low = column.lower()
+        cls = next((c for test, c in NAME_RULES if test(low)), "none")
+    return cls
 
 
 def mask_frame(df: pd.DataFrame, table_name: str | None = None, catalog=None) -> pd.DataFrame:
     """A copy of ``df`` with PII-classified columns masked and free-text columns scrubbed.
 
-    Columns are classified from the catalog entry of ``table_name``; columns unknown to the
-    catalog whose name says what they hold (``*email*``, ``*phone*``, ``user_id``) are masked too.
+    Columns are classified from the catalog entry of ``table_name`` (pass the home's
+    catalog; default: the bundled one); columns the catalog does not classify but whose
+    name says what they hold (``*email*``, ``*phone*``, ``user_id``) are masked too.
     """
     from .catalog import load_catalog
 
     catalog = catalog or load_catalog()
-    classes: dict[str, str] = {}
-    if table_name and table_name in catalog.tables:
-        classes = {c.name: c.pii for c in catalog.tables[table_name].columns}
     out = df.copy()
     for col in out.columns:
-        cls = classes.get(col)
-        if cls is None:
-            low = col.lower()
-            if "email" in low or "phone" in low:
-                cls = "direct"
-            elif low in {"user_id", "session_id", "customer_id", "buyer_id"}:
-                cls = "indirect"
-            else:
-                cls = "none"
+        cls = column_class(str(col), table_name, catalog)
         if cls != "none":
             out[col] = out[col].map(lambda v, c=cls: mask_value(v, c))
-        elif col.lower() in FREE_TEXT_COLUMNS and (
+        elif str(col).lower() in FREE_TEXT_COLUMNS and (
             out[col].dtype == object or pd.api.types.is_string_dtype(out[col])
         ):
             out[col] = out[col].map(scrub_text)
     return out
+
+
+#: Probe values of every kind masking distinguishes (email, phone, ID number, identifiers,
+#: names, numbers, free text), used to find out what :func:`mask_frame` does to a column.
+PROBES: tuple[Any, ...] = (
+    "li.wei@example.com", "+86 138 0013 8000", "(415) 555-0199", "11010519491231002X",
+    "u0012345", "Zhang Wei", "Room 5, 88 Nanjing Road", 4217, 3.5,
+)
+
+
+def masks_column(table_name: str, column: str, catalog) -> bool:
+    """True when :func:`mask_frame` (the masking every published row sample goes through)
+    changes every value of ``table_name.column``: computed by masking :data:`PROBES`, so
+    it follows the rules above (remove a rule and the column is no longer masked)."""
+    probe = pd.DataFrame({column: pd.Series(PROBES, dtype=object)})
+    out = mask_frame(probe, table_name, catalog)[column]
+    return all(not _same(a, b) for a, b in zip(probe[column], out, strict=True))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """``b`` is ``a`` unmasked (or still contains the whole of a long ``a``)."""
+    return str(a) == str(b) or (isinstance(a, str) and len(a) > 6 and isinstance(b, str) and a in b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from .catalog import load_catalog
+from .coverage import SHARES, catalog_coverage
 from .errors import ShopgovError
 from .paths import Home
 from .results_schema import assessments_frame, latest_run_frame
@@ -51,20 +52,8 @@ def warehouse_status(home: Home) -> dict:
             "fresh": None if age is None or sla is None else age <= sla,
             "last_load": last_loads[t.name].isoformat(sep=" ", timespec="seconds") if t.name in last_loads else None,
         })
-    cov = con.execute(
-        """SELECT avg((description IS NOT NULL AND description <> '')::INT) AS descriptions,
-                  avg((pii_class IS NOT NULL)::INT) AS pii_tags FROM wh.catalog_columns"""
-    ).fetchone()
-    tcov = con.execute(
-        """SELECT avg((owner IS NOT NULL AND owner <> '')::INT), avg((freshness_sla_hours IS NOT NULL)::INT),
-                  avg((retention_days IS NOT NULL)::INT),
-                  avg((table_name IN (SELECT downstream FROM wh.catalog_lineage))::INT)
-           FROM wh.catalog_tables"""
-    ).fetchone()
-    coverage = {
-        "descriptions": cov[0] or 0.0, "owners": tcov[0] or 0.0, "pii_tags": cov[1] or 0.0,
-        "slas": tcov[1] or 0.0, "retention": tcov[2] or 0.0, "lineage": tcov[3] or 0.0,
-    }
+    cov = catalog_coverage(con, "wh")
+    coverage = cov.shares if cov else {k: 0.0 for k in SHARES}
     latest: list[str] = []
     if reader.has("res", "check_runs"):
         for r in latest_run_frame(con, db="res").itertuples():

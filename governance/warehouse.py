@@ -28,6 +28,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from .errors import WarehouseBusy
+from .hooks import pause_point
 from .paths import Home
 
 
@@ -89,6 +90,7 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
         finally:
             con.close()
             if ok:
+                pause_point("warehouse.before_swap")
                 fd = os.open(tmp, os.O_RDONLY)
                 try:
                     os.fsync(fd)
@@ -171,14 +173,14 @@ def ensure_warehouse(home: Home, catalog=None) -> bool:
     created and the catalog tables are re-synced in one atomic write; loaded data is never
     touched (a table removed from the catalog keeps its rows). Returns True if it was created.
     """
-    from .catalog import create_schema, load_catalog, stored_catalog_sha, sync_catalog
+    from .catalog import catalog_is_current, create_schema, load_catalog, sync_catalog
 
     home.ensure()
     catalog = catalog or load_catalog(home)
     if home.warehouse.exists():
         con = connect_read(home.warehouse)
         try:
-            current = stored_catalog_sha(con) == catalog.sha256
+            current = catalog_is_current(con, catalog)
         finally:
             con.close()
         if not current:

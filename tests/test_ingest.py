@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -18,6 +17,7 @@ import pytest
 from governance.catalog import load_catalog
 from governance.config import ConfigError
 from governance.errors import IngestError, UsageError
+from governance.hooks import POINTS
 from governance.ingest import ingest_file, ingest_files
 from governance.mapping import load_mapping
 from governance.paths import get_home
@@ -354,21 +354,28 @@ def test_bundled_mappings_are_valid():
 # --- killed writers and the command line ----------------------------------------------------
 
 
-def test_killed_ingest_leaves_warehouse_untouched(loaded, tmp_path):
+@pytest.mark.parametrize("point", POINTS)
+def test_killed_ingest_leaves_warehouse_untouched(loaded, tmp_path, point):
+    """A real writer process is stopped at ``point`` (inside its transaction, or with its copy
+    complete just before the swap) and killed there: the warehouse is exactly as before."""
     home = loaded
-    big = events_file(tmp_path / "big.csv", 400_000, start=10_000, fmt="csv")
+    new_rows = events_file(tmp_path / "new.csv", 2_000, start=10_000, fmt="csv")
     before_bytes = hashlib.sha256(home.warehouse.read_bytes()).hexdigest()
     before = snapshot(home)
     code = f"from governance.ingest import ingest_file; from governance.paths import get_home; " \
-           f"ingest_file(get_home({str(home.root)!r}), 'events', {str(big)!r}, progress=False)"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
-    tmp = home.root / f".warehouse.duckdb.{proc.pid}.tmp"
-    deadline = time.monotonic() + 60
-    while not tmp.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert tmp.exists(), "the writer never started its private copy"
-    time.sleep(0.3)  # let it get well into reading the file
-    os.kill(proc.pid, signal.SIGKILL)
+           f"ingest_file(get_home({str(home.root)!r}), 'events', {str(new_rows)!r}, progress=False)"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, env={**os.environ, "SHOPGOV_PAUSE_AT": point})
+    try:
+        assert proc.stdout.readline().split()[:2] == ["shopgov-paused", point]
+        tmp = home.root / f".warehouse.duckdb.{proc.pid}.tmp"
+        assert tmp.exists(), "the writer is not working on a private copy"
+        if point == "warehouse.before_swap":  # the copy really holds the new rows
+            con = duckdb.connect(str(tmp), read_only=True)
+            assert con.execute("SELECT count(*) FROM events").fetchone()[0] == before["events"][0] + 2_000
+            con.close()
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait(30) == -signal.SIGKILL
     assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before_bytes
     assert snapshot(home) == before

@@ -1,7 +1,11 @@
+import re
+
 import pandas as pd
 import pytest
 
+from governance import vocabulary
 from governance.privacy import (
+    MASKING_RULES,
     contains_pii,
     find_pii,
     mask_frame,
@@ -47,8 +51,10 @@ def test_product_text_is_not_personal_data(text):
 def test_mask_value_by_class():
     assert mask_value("alice@example.com", "direct") == "a***@e***.com"
     assert mask_value("13812345678", "direct") == "138****5678"
-    assert mask_value("u123", "indirect") == pseudonymize("u123")
-    assert mask_value("u123", "indirect") != mask_value("u124", "indirect")
+    pseudonym = mask_value("u123", "indirect")
+    assert re.fullmatch(r"u_[0-9a-f]{8}", pseudonym)  # a keyed pseudonym, not the id
+    assert mask_value("u123", "indirect") == pseudonym  # stable: masked ids still group and join
+    assert mask_value("u124", "indirect") != pseudonym
     assert mask_value("anything", "none") == "anything"
     assert mask_value(None, "direct") is None
 
@@ -74,3 +80,16 @@ def test_mask_frame_guesses_unknown_columns_by_name():
     out = mask_frame(pd.DataFrame({"user_id": ["u1"], "buyer_email": ["x@y.com"]}), "not_a_table")
     assert out.loc[0, "user_id"].startswith("u_")
     assert "x@y.com" not in out.to_string()
+
+
+def test_every_pii_class_has_a_masking_rule():
+    assert set(MASKING_RULES) == set(vocabulary.PII_CLASSES) - {"none"}
+    for cls in MASKING_RULES:
+        assert mask_value("li.wei@example.com", cls) != "li.wei@example.com"
+    assert mask_value("li.wei@example.com", None) == "li.wei@example.com"  # unclassified: not masked
+
+
+def test_pseudonyms_depend_on_the_secret_key(monkeypatch):
+    default = pseudonymize("u123")
+    monkeypatch.setenv("SHOPGOV_PSEUDONYM_KEY", "a-site-secret")
+    assert pseudonymize("u123") != default  # without the key nobody can recompute the mapping

@@ -17,11 +17,13 @@ from typing import Any
 
 import duckdb
 
+from governance.coverage import CatalogCoverage, catalog_coverage
 from governance.errors import UsageError
 from governance.paths import Home
+from governance.vocabulary import DIMENSION_IDS
 from governance.warehouse import Reader
 
-STANDARD_DIMENSIONS = ("completeness", "uniqueness", "validity", "accuracy", "consistency", "timeliness")
+STANDARD_DIMENSIONS = DIMENSION_IDS
 # A run is evidence when it stored expectation results, whatever its status: an 'error' run
 # (some rule could not be evaluated) still judged the rest, and its errored checks count as failed.
 RUN_FILTER = "coalesce(n_expectations, 0) > 0"
@@ -374,66 +376,60 @@ def freshness_sla_attainment(src: Sources, params: dict) -> Evidence:
 
 
 # -- metrics on the warehouse catalog and load audit -----------------------------------
-def _nonempty(col: str) -> str:
-    return f"(\"{col}\" IS NOT NULL AND trim(CAST(\"{col}\" AS VARCHAR)) <> '')"
+# Catalog coverage figures come from governance.coverage (the one definition shared with
+# `shopgov status` and the dashboard); these metrics select and explain them.
+def _coverage(src: Sources) -> CatalogCoverage | None:
+    if "coverage" not in src._cache:
+        src._cache["coverage"] = catalog_coverage(src.con, "wh") if src.has("wh", "catalog_tables") else None
+    return src._cache["coverage"]
 
 
 def catalog_table_coverage(src: Sources, params: dict) -> Evidence:
     """Share of catalog tables where all of ``fields`` are filled in."""
     fields = list(params.get("fields") or [])
     source = "warehouse.catalog_tables"
-    if not src.has("wh", "catalog_tables"):
+    cov = _coverage(src)
+    if cov is None:
         return missing(source, "no warehouse catalog yet (run `shopgov init`)")
-    unknown = [f for f in fields if f not in src.columns("wh", "catalog_tables")]
+    unknown = [f for f in fields if f not in cov.table_fields]
     if not fields or unknown:
         raise UsageError(f"maturity model: catalog_table_coverage fields {unknown or fields} are not columns of catalog_tables")
-    cond = " AND ".join(_nonempty(f) for f in fields)
-    rows = src.rows(f"SELECT table_name, {cond} AS ok FROM wh.catalog_tables ORDER BY table_name")
-    if not rows:
+    share = cov.table_share(fields)
+    if share.value is None:
         return missing(source, "the catalog has no tables")
-    covered = [r["table_name"] for r in rows if r["ok"]]
-    return Evidence(_share(len(covered), len(rows)), source, {
-        "fields": fields, "tables": len(rows), "covered": len(covered),
-        "missing": [r["table_name"] for r in rows if not r["ok"]][:MAX_IDS],
+    return Evidence(share.value, source, {
+        "fields": fields, "tables": share.total, "covered": len(share.covered), "missing": share.missing[:MAX_IDS],
     })
 
 
 def catalog_column_coverage(src: Sources, params: dict) -> Evidence:
-    """Share of catalog columns where ``field`` is filled in."""
+    """Share of catalog columns where ``field`` is filled in (an unclassified PII class is not)."""
     fld = params.get("field")
     source = "warehouse.catalog_columns"
-    if not src.has("wh", "catalog_columns"):
+    cov = _coverage(src)
+    if cov is None:
         return missing(source, "no warehouse catalog yet (run `shopgov init`)")
-    if fld not in src.columns("wh", "catalog_columns"):
+    if fld not in cov.column_fields:
         raise UsageError(f"maturity model: catalog_column_coverage field {fld!r} is not a column of catalog_columns")
-    rows = src.rows(
-        f"SELECT table_name, column_name, {_nonempty(fld)} AS ok FROM wh.catalog_columns ORDER BY table_name, ordinal"
-    )
-    if not rows:
+    share = cov.column_share(fld)
+    if share.value is None:
         return missing(source, "the catalog has no columns")
-    ok = sum(1 for r in rows if r["ok"])
-    return Evidence(_share(ok, len(rows)), source, {
-        "field": fld, "columns": len(rows), "covered": ok,
-        "missing": [f"{r['table_name']}.{r['column_name']}" for r in rows if not r["ok"]][:MAX_IDS],
+    return Evidence(share.value, source, {
+        "field": fld, "columns": share.total, "covered": len(share.covered), "missing": share.missing[:MAX_IDS],
     })
 
 
 def lineage_coverage(src: Sources, params: dict) -> Evidence:
     """Share of catalog tables that have at least one upstream lineage edge."""
     source = "warehouse.catalog_lineage"
-    if not (src.has("wh", "catalog_tables") and src.has("wh", "catalog_lineage")):
+    cov = _coverage(src)
+    if cov is None or not src.has("wh", "catalog_lineage"):
         return missing(source, "no warehouse catalog yet (run `shopgov init`)")
-    rows = src.rows(
-        "SELECT table_name, table_name IN (SELECT downstream FROM wh.catalog_lineage) AS ok"
-        " FROM wh.catalog_tables ORDER BY table_name"
-    )
-    if not rows:
+    share = cov.lineage_share()
+    if share.value is None:
         return missing(source, "the catalog has no tables")
-    edges = src.one("SELECT count(*) AS n FROM wh.catalog_lineage")["n"]
-    covered = [r["table_name"] for r in rows if r["ok"]]
-    return Evidence(_share(len(covered), len(rows)), source, {
-        "tables": len(rows), "covered": len(covered), "edges": int(edges),
-        "missing": [r["table_name"] for r in rows if not r["ok"]],
+    return Evidence(share.value, source, {
+        "tables": share.total, "covered": len(share.covered), "edges": cov.lineage_edges, "missing": share.missing,
     })
 
 

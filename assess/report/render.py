@@ -26,17 +26,16 @@ from governance.errors import ShopgovError, UsageError
 from governance.paths import Home, bundled
 from governance.privacy import scrub_text
 from governance.results_schema import listing_scores, run_results
+from governance.vocabulary import ALL
+from governance.vocabulary import DIMENSIONS as VOCAB_DIMENSIONS
 
 from ..maturity.store import load_assessment
 from . import charts
 
 TEMPLATES = bundled("assess.report", "templates")
 FORMATS = ("html", "pdf", "json")
-DIMENSIONS = {
-    "*": ("总体", "Overall"), "completeness": ("完整性", "Completeness"), "uniqueness": ("唯一性", "Uniqueness"),
-    "validity": ("有效性", "Validity"), "accuracy": ("准确性", "Accuracy"), "consistency": ("一致性", "Consistency"),
-    "timeliness": ("及时性", "Timeliness"),
-}
+#: dimension id ('*': all) -> (Chinese GB/T 36344 name, English name), from governance.vocabulary
+DIMENSIONS = {"*": (ALL["zh"], ALL["en"]), **{k: (v["zh"], v["en"]) for k, v in VOCAB_DIMENSIONS.items()}}
 _URL = re.compile(r"(?i)\b(?:https?|ftp|file)://\S+|(?<![\w/])//[\w.-]+\.[a-z]{2,}\S*|\bwww\.[\w.-]+\.[a-z]{2,}\S*")
 
 

@@ -1,4 +1,4 @@
-"""Catalog & metadata: coverage of descriptions, owners, PII tags, SLAs, lineage; tables with gaps."""
+"""Catalog & metadata: coverage of descriptions, owners, PII tags, SLAs, retention, lineage; tables with gaps."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import queries, ui
 from dashboard.ui import fmt_int, fmt_pct, t
+from governance.coverage import CHECKS
 
 ctx = ui.page("catalog")
 st.title(t("catalog.title"))
@@ -20,7 +21,7 @@ if cat["tables"].empty:
     ui.empty_state("no_catalog")
     st.stop()
 
-coverage, per_table = queries.catalog_coverage(cat)
+coverage, per_table = queries.catalog_coverage(ctx.home)
 cols = st.columns(len(coverage))
 for col, (key, share) in zip(cols, coverage.items(), strict=True):
     col.metric(t(f"catalog.cov_{key}"), fmt_pct(share), help=t(f"catalog.cov_{key}_help"), border=True)
@@ -28,8 +29,7 @@ for col, (key, share) in zip(cols, coverage.items(), strict=True):
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("catalog.per_table"))
-    checks = ["table_description", "column_descriptions", "owner", "steward", "pii_tags", "sla",
-              "retention", "lineage"]
+    checks = list(CHECKS)
     z = [[float(v) for v in per_table[c]] for c in checks]
     fig = go.Figure(go.Heatmap(
         z=list(map(list, zip(*z, strict=True))), x=[t(f"catalog.chk_{c}") for c in checks],
