@@ -16,7 +16,6 @@ from governance.paths import Home
 SEARCH_QUERIES_TABLE = {
     "description": "Search queries typed by shoppers, with how many results they got.",
     "owner": "search-platform",
-    "steward": "search-relevance",
     "source_system": "search-gateway",
     "domain": "behaviour",
     "sensitivity": "confidential",
@@ -63,10 +62,28 @@ q4,u3,wireless earbuds,-1,2026-11-20 11:00:00
 """
 
 
+#: the owner-coverage anchors, default and tightened by the team
+DEFAULT_OWNER_ANCHORS = "anchors: {2: 0.5, 3: 0.9, 4: 0.97, 5: 1.0}"
+TIGHT_OWNER_ANCHORS = "anchors: {2: 0.95, 3: 0.99, 4: 0.995, 5: 1.0}"
+AUDITOR_ROLE = """  auditor:
+    description: Internal audit - aggregates and masked rows, no changes.
+    inherits: viewer
+    actions: [view_rows]
+"""
+
+
 def write_custom_config(home: Home) -> None:
-    """Start from the defaults, then add search_queries and remove reviews."""
+    """Start from the defaults, then add search_queries, remove reviews, add a role, tighten an anchor."""
     init_config(home)
     cfg = home.config
+    roles = cfg / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("  admin:\n", AUDITOR_ROLE + "  admin:\n", 1),
+                     encoding="utf-8")
+    maturity = cfg / "maturity.yaml"
+    text = maturity.read_text(encoding="utf-8")
+    owner = text.index("id: governance.owner_coverage")
+    at = text.index(DEFAULT_OWNER_ANCHORS, owner)
+    maturity.write_text(text[:at] + TIGHT_OWNER_ANCHORS + text[at + len(DEFAULT_OWNER_ANCHORS):], encoding="utf-8")
     cat_path = cfg / "catalog.yaml"
     cat = yaml.safe_load(cat_path.read_text(encoding="utf-8"))
     cat["tables"]["search_queries"] = SEARCH_QUERIES_TABLE

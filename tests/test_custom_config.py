@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from custom_config import search_queries_file, write_custom_config
 
@@ -97,3 +99,51 @@ def test_suite_for_a_table_not_in_the_catalog_is_refused(custom_home, tmp_path):
             run_checks(custom_home, partition="all", as_of=AS_OF, progress=False, docs=False, store=False)
     finally:
         suite.unlink()
+
+
+def _owner_indicator(tree):
+    for d in tree["domains"]:
+        for item in d["items"]:
+            for ind in item["indicators"]:
+                if ind["id"] == "governance.owner_coverage":
+                    return ind
+    raise AssertionError("no owner coverage indicator")
+
+
+def test_assessment_uses_the_team_catalog_and_calibration(custom_home):
+    from assess.maturity.assessment import compute_assessment
+    from assess.maturity.config import load_model
+
+    tree = compute_assessment(custom_home)
+    assert tree["config_source"] == "config/maturity.yaml"
+    ind = _owner_indicator(tree)
+    ev = ind["evidence"]["details"]
+    # 6 tables in the team's catalog; search_queries has no steward, reviews is gone
+    assert ev["tables"] == 5 and ev["covered"] == 4 and ev["missing"] == ["search_queries"]
+    assert ind["anchors"] == {"2": 0.95, "3": 0.99, "4": 0.995, "5": 1.0}
+    default = compute_assessment(custom_home, model=load_model())
+    assert _owner_indicator(default)["value"] == ind["value"]
+    assert ind["score"] < _owner_indicator(default)["score"]  # the tightened anchor bites
+
+
+def test_dashboard_shows_the_team_table_and_role(custom_home, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import users
+    from governance.access import load_policy
+
+    run_checks(custom_home, partition="all", as_of=AS_OF, progress=False, docs=False)
+    assert load_policy(custom_home).can("auditor", "view_rows")
+    users.add_user(custom_home, "audit1", "auditor", "test-password")
+    monkeypatch.setenv("SHOPGOV_HOME", str(custom_home.root))
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    at = AppTest.from_file("dashboard/app.py", default_timeout=60).run()
+    at.text_input(key="login_name").input("audit1")
+    at.text_input(key="login_password").input("test-password")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = "\n".join(df.value.to_csv() for df in at.dataframe) + "\n".join(str(m.value) for m in at.markdown)
+    shown += "\n".join(str(getattr(c, "proto", "")) for c in at.get("plotly_chart"))
+    assert "search_queries" in shown and "reviews" not in shown
