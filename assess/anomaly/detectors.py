@@ -250,7 +250,9 @@ class Detectors:
         return out
 
     def ensemble(self, s: dict[str, np.ndarray]) -> np.ndarray:
-        return np.max([tail_score(self.reference[d], s[d]) for d in ENSEMBLE_OF], axis=0)
+        """Max of the components' tail scores (+0.01 x their mean, to order ties at the top)."""
+        tails = np.array([tail_score(self.reference[d], s[d]) for d in ENSEMBLE_OF])
+        return tails.max(axis=0) + 0.01 * tails.mean(axis=0)
 
     def reasons(self, feats: pd.DataFrame, margins: pd.DataFrame, flagged: np.ndarray, top: int = 3) -> list[str]:
         """Rule codes that fired plus the features furthest from the clean reference."""
