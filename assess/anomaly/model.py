@@ -36,10 +36,11 @@ def models_dir(home: Home) -> Path:
 
 
 def train(n_events: int = DEFAULT_EVENTS, seed: int = 7, target_far: float = 0.01,
-          gru_epochs: int = 4) -> Detectors:
+          gru_epochs: int = 4, units: dict[str, int] | None = None) -> Detectors:
     """Fit every detector on generator sessions with injected automation."""
     started = time.perf_counter()
-    events, labels = generate(n_events=n_events, seed=seed)
+    events, labels = generate(n_events=n_events, seed=seed, units=units,
+                              n_products=max(1_000, min(5_000, n_events // 20)))
     ev = prepare(events, "generated events")
     feats = session_features(ev)
     kinds = pd.Series(ev.session_ids).map(labels.set_index("session_id")["kind"]).fillna("human").to_numpy()

@@ -27,8 +27,8 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
     ``anomaly_score`` is the ensemble's tail score (higher = more anomalous: 2 means only 1%
     of clean reference sessions score as high); ``flagged`` uses the model's threshold.
     """
+    ev = prepare(df, where)  # validate the input before (possibly) training a default model
     model = model or get_model(home)
-    ev = prepare(df, where)
     feats = session_features(ev)
     s = model.scores(ev, feats)
     score = s["ensemble"]
