@@ -5,7 +5,7 @@ This module is the one place that knows the results tables and their columns:
 * check runs: ``check_runs``, ``expectation_results``, ``quality_scores``;
 * listing scoring: ``listing_runs``, ``listing_scores``;
 * maturity assessments: ``assessments``, ``assessment_domains``;
-* producer tables ``pii_findings`` and ``anomaly_runs``: created only by the job that fills
+* producer tables ``pii_findings``, ``anomaly_runs`` and ``anomaly_sessions``: created only by the job that fills
   them (:func:`ensure_table`), because their mere existence tells the maturity evidence
   collector that the scan ran (an empty ``pii_findings`` means "no open findings").
 
@@ -93,6 +93,12 @@ PRODUCER_TABLES: dict[str, Columns] = {
         ("run_id", "VARCHAR"), ("scored_at", "TIMESTAMP"), ("n_events", "BIGINT"), ("n_anomalous", "BIGINT"),
         ("model_version", "VARCHAR"),
     ),
+    # one row per scored session of the latest anomaly run (replaced by each run)
+    "anomaly_sessions": (
+        ("run_id", "VARCHAR"), ("session_id", "VARCHAR"), ("user_id", "VARCHAR"), ("started_at", "TIMESTAMP"),
+        ("n_events", "BIGINT"), ("anomaly_score", "DOUBLE"), ("flagged", "BOOLEAN"), ("reasons", "VARCHAR"),
+        ("score_rules", "DOUBLE"), ("score_gbm", "DOUBLE"), ("score_gru", "DOUBLE"), ("score_iforest", "DOUBLE"),
+    ),
 }
 ALL_TABLES: dict[str, Columns] = {**TABLES, **PRODUCER_TABLES}
 
@@ -170,7 +176,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Ensure the schema plus one producer table (``pii_findings``, ``anomaly_runs``)."""
+    """Ensure the schema plus one producer table (``pii_findings``, ``anomaly_runs``, ``anomaly_sessions``)."""
     if table not in ALL_TABLES:
         raise SchemaError(f"unknown results table '{table}' (known: {', '.join(ALL_TABLES)})")
     ensure_schema(con)
@@ -303,6 +309,25 @@ def _json_list(v: Any) -> list[Any]:
     except ValueError:
         return []
     return parsed if isinstance(parsed, list) else []
+
+
+def latest_anomaly_run(home: Home) -> dict[str, Any] | None:
+    """The newest behaviour anomaly run, or None."""
+    with _open(home, "anomaly_runs") as con:
+        if con is None:
+            return None
+        rows = _dicts(con.execute("SELECT * FROM anomaly_runs ORDER BY scored_at DESC, run_id DESC LIMIT 1"))
+    return rows[0] if rows else None
+
+
+def anomaly_sessions(home: Home, *, flagged_only: bool = False, limit: int = 100) -> list[dict[str, Any]]:
+    """Sessions of the latest anomaly run, most anomalous first."""
+    with _open(home, "anomaly_sessions") as con:
+        if con is None:
+            return []
+        return _dicts(con.execute(
+            f"SELECT * FROM anomaly_sessions {'WHERE flagged' if flagged_only else ''}"
+            " ORDER BY anomaly_score DESC, session_id LIMIT ?", [int(limit)]))
 
 
 def list_assessments(home: Home, limit: int = 100) -> list[dict[str, Any]]:

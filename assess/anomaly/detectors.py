@@ -1,0 +1,314 @@
+"""Detectors of automated sessions, side by side: rules, Isolation Forest, a supervised
+gradient-boosted model over the features, a GRU over event tokens, and their ensemble.
+
+Every detector returns "higher = more anomalous" per session. The ensemble turns each
+component into a tail score, ``-log10`` of the share of clean (human) reference sessions
+scoring at least as high, and takes the maximum; its flag threshold is the quantile of the
+clean reference that gives the target false-alarm rate (default 1%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
+from torch import nn
+
+from .sessions import CART, PURCHASE, SEARCH, US, Events
+
+# user-level features are computed and shown but not modelled: "one session per account"
+# separates generated bots from generated humans but not real humans (YooChoose has no users)
+USER_FEATURES = ("user_sessions", "user_events", "user_age_h")
+MODEL_FEATURES = (
+    "n_events", "span_s", "events_per_min", "gap_mean_s", "gap_log_mean", "gap_cv", "gap_log_sd", "fast_gap_share",
+    "n_items", "distinct_item_share", "repeat_rate", "view_share", "search_share", "cart_per_view",
+    "purchase_per_cart", "n_purchases", "purchase_without_view", "night_share", "distinct_categories",
+    "category_change_share", "id_monotone", "id_step_log", "n_id_steps", "campaign_z", "campaign_sessions",
+    "cohort_sessions", "replay_dup", "replay_prefix_dup", "replay_suffix_dup", "replay_set_dup",
+    "shop_orders_per_buyer", "shop_order_z",
+)
+LOG_FEATURES = {"n_events", "span_s", "events_per_min", "gap_mean_s", "n_items", "n_purchases",
+                "purchase_without_view", "distinct_categories", "n_id_steps", "campaign_z", "campaign_sessions",
+                "cohort_sessions", "replay_dup", "replay_prefix_dup", "replay_suffix_dup", "replay_set_dup",
+                "shop_orders_per_buyer", "shop_order_z"}
+DETECTORS = ("rules", "iforest", "gbm", "gru", "ensemble")
+ENSEMBLE_OF = ("rules", "gbm", "gru")
+
+
+def matrix(feats: pd.DataFrame) -> np.ndarray:
+    """Model inputs: heavy-tailed features on a log scale, NaN kept (means "not applicable")."""
+    cols = []
+    for name in MODEL_FEATURES:
+        x = feats[name].to_numpy(float)
+        cols.append(np.log1p(np.maximum(x, 0)) if name in LOG_FEATURES else x)
+    return np.column_stack(cols)
+
+
+# ------------------------------------------------------------------------ rules
+
+RULES: dict[str, str] = {
+    "HIGH_RATE": "more than 40 events a minute",
+    "SUBSECOND_GAPS": "most gaps between events under one second",
+    "REGULAR_TIMING": "near-constant time between events (coefficient of variation < 0.12)",
+    "ID_WALK": "walks item ids in order with small steps (catalogue crawl)",
+    "CATALOGUE_SWEEP": "40+ distinct items, no repeats, no cart or purchase",
+    "PURCHASE_WITHOUT_VIEW": "buys an item it never viewed in the session",
+    "CAMPAIGN_BURST": "its items got a burst of sessions in one hour (coordinated campaign)",
+    "COHORT": "many other accounts' sessions with the same item set in the same 2 hours",
+    "REPLAY": "the same event sequence as sessions of other accounts",
+    "BRUSHING": "many orders per buyer, or an order burst, at one shop in one hour",
+}
+
+
+def rule_margins(feats: pd.DataFrame) -> pd.DataFrame:
+    """Per rule a margin (>= 1: the rule fires; larger = stronger)."""
+    f = {k: feats[k].to_numpy(float) for k in feats.columns}
+    n = f["n_events"]
+    z = np.zeros(len(n))
+    carts = f["cart_per_view"] > 0
+    m = {
+        "HIGH_RATE": np.where(n >= 5, f["events_per_min"] / 40, z),
+        "SUBSECOND_GAPS": np.where(n >= 5, f["fast_gap_share"] / 0.5, z),
+        "REGULAR_TIMING": np.where(n >= 8, np.minimum(0.12 / np.maximum(np.nan_to_num(f["gap_cv"], nan=1), 1e-3), 10), z),
+        "ID_WALK": np.where(f["n_id_steps"] >= 8, np.minimum(
+            (np.nan_to_num(f["id_monotone"], nan=0.5) - 0.5) / 0.4,
+            0.45 / np.maximum(np.nan_to_num(f["id_step_log"], nan=1), 0.01)), z),
+        "CATALOGUE_SWEEP": np.where((np.nan_to_num(f["distinct_item_share"]) >= 0.95) & ~carts
+                                    & (f["n_purchases"] == 0), f["n_items"] / 40, z),
+        "PURCHASE_WITHOUT_VIEW": f["purchase_without_view"],
+        "CAMPAIGN_BURST": np.where(f["campaign_sessions"] >= 8, f["campaign_z"] / 10, z),
+        "COHORT": f["cohort_sessions"] / 8,
+        "REPLAY": np.maximum.reduce([f["replay_dup"], f["replay_prefix_dup"], f["replay_suffix_dup"]]) / 2,
+        "BRUSHING": np.maximum(f["shop_orders_per_buyer"] / 3, f["shop_order_z"] / 10),
+    }
+    return pd.DataFrame({k: np.nan_to_num(v) for k, v in m.items()})
+
+
+def rule_score(margins: pd.DataFrame) -> np.ndarray:
+    return margins.to_numpy().max(axis=1)
+
+
+# ------------------------------------------------------------------------ sequence model
+
+GAP_EDGES = np.log10([0.3, 1, 2, 4, 8, 15, 30, 60, 120, 300, 900])
+MAX_LEN = 48
+VOCAB = (7, len(GAP_EDGES) + 2, 3, 3, 6)  # type, gap bucket, new/repeat item, category change, id step
+
+
+def tokens(ev: Events) -> tuple[np.ndarray, np.ndarray]:
+    """(n_sessions, MAX_LEN, 5) token codes of each session's first events, and lengths."""
+    n = len(ev)
+    sess, st = ev.sess, ev.starts
+    same = np.r_[False, sess[1:] == sess[:-1]]
+    gap = np.r_[0, np.diff(ev.ts)] / US
+    gb = np.where(same, 1 + np.searchsorted(GAP_EDGES, np.log10(np.maximum(gap, 1e-3))), 0)
+    has_item = (ev.item >= 0) & (ev.etype != SEARCH)
+    key = sess * (int(ev.item.max()) + 2) + ev.item + 1
+    dup = pd.Series(np.where(has_item, key, -1 - np.arange(n))).duplicated().to_numpy()
+    newrep = np.where(has_item, np.where(dup, 2, 1), 0)
+    catc = np.where(same & (ev.cat >= 0), np.where(ev.cat == np.r_[-2, ev.cat[:-1]], 1, 2), 0) \
+        if ev.has_category else np.zeros(n, int)
+    prev = np.r_[-1, ev.item[:-1]]
+    ok = same & has_item & np.r_[False, has_item[:-1]]
+    d = ev.item - prev
+    small = np.abs(d) <= 5 + 0.01 * (int(ev.item.max()) + 1)
+    step = np.select([~ok, d == 0, (d > 0) & small, d > 0, small], [0, 1, 2, 3, 4], 5)
+    pos = np.arange(n) - st[sess]
+    keep = pos < MAX_LEN
+    out = np.zeros((ev.n_sessions, MAX_LEN, 5), np.int64)
+    for j, col in enumerate((ev.etype, gb, newrep, catc, step)):
+        out[sess[keep], pos[keep], j] = col[keep]
+    lengths = np.minimum(np.diff(np.r_[st, n]), MAX_LEN)
+    return out, lengths
+
+
+class SequenceNet(nn.Module):
+    """Summed token embeddings -> GRU -> (last state, mean state) -> logit."""
+
+    def __init__(self, dim: int = 16, hidden: int = 32):
+        super().__init__()
+        self.emb = nn.ModuleList(nn.Embedding(v, dim) for v in VOCAB)
+        self.gru = nn.GRU(dim, hidden, batch_first=True)
+        self.head = nn.Linear(2 * hidden + 1, 1)
+
+    def forward(self, tok: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        x = sum(e(tok[..., j]) for j, e in enumerate(self.emb))
+        out, _ = self.gru(x)
+        mask = (torch.arange(tok.shape[1])[None, :] < lengths[:, None]).float()
+        last = out[torch.arange(len(lengths)), lengths - 1]
+        mean = (out * mask[..., None]).sum(1) / lengths[:, None]
+        return self.head(torch.cat([last, mean, torch.log(lengths.float())[:, None]], 1)).squeeze(1)
+
+
+class _threads:
+    """Run torch single-threaded (faster than two contended threads for this tiny net)."""
+
+    def __enter__(self) -> None:
+        self.old = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    def __exit__(self, *exc: object) -> None:
+        torch.set_num_threads(self.old)
+
+
+def _length_batches(rng: np.random.Generator, lengths: np.ndarray, batch: int) -> list[np.ndarray]:
+    """Batches of similar length (little padding), in random order."""
+    order = np.argsort(lengths + rng.random(len(lengths)) * 3, kind="stable")
+    parts = np.array_split(order, max(1, len(order) // batch))
+    return [parts[i] for i in rng.permutation(len(parts))]
+
+
+def train_gru(tok: np.ndarray, lengths: np.ndarray, y: np.ndarray, epochs: int = 4, seed: int = 7,
+              batch: int = 128) -> SequenceNet:
+    with _threads():
+        return _train_gru(tok, lengths, y, epochs, seed, batch)
+
+
+def _train_gru(tok: np.ndarray, lengths: np.ndarray, y: np.ndarray, epochs: int, seed: int,
+               batch: int) -> SequenceNet:
+    torch.manual_seed(seed)
+    net = SequenceNet()
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    pos_weight = torch.tensor(min(20.0, (len(y) - y.sum()) / max(y.sum(), 1)))
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    rng = np.random.default_rng(seed)
+    t, ln, yy = torch.from_numpy(tok), torch.from_numpy(lengths.astype(np.int64)), torch.from_numpy(y.astype(np.float32))
+    net.train()
+    for _ in range(epochs):
+        for idx in _length_batches(rng, lengths, batch):
+            i = torch.from_numpy(idx)
+            m = int(lengths[idx].max())
+            opt.zero_grad()
+            loss = loss_fn(net(t[i, :m], ln[i]), yy[i])
+            loss.backward()
+            opt.step()
+    net.eval()
+    return net
+
+
+@torch.no_grad()
+def gru_scores(net: SequenceNet, tok: np.ndarray, lengths: np.ndarray, batch: int = 4096) -> np.ndarray:
+    if len(lengths) == 0:
+        return np.zeros(0)
+    with _threads():
+        return _gru_scores(net, tok, lengths, batch)
+
+
+def _gru_scores(net: SequenceNet, tok: np.ndarray, lengths: np.ndarray, batch: int) -> np.ndarray:
+    out = []
+    order = np.argsort(lengths)  # similar lengths together: trim padding per batch
+    for idx in np.array_split(order, max(1, len(order) // batch)):
+        m = int(lengths[idx].max())
+        out.append(net(torch.from_numpy(tok[idx, :m]), torch.from_numpy(lengths[idx].astype(np.int64))).numpy())
+    res = np.empty(len(lengths))
+    res[order] = np.concatenate(out)
+    return res
+
+
+# ------------------------------------------------------------------------ the bundle
+
+def tail_score(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """-log10 of the share of ``reference`` scoring >= x (with +1 smoothing)."""
+    ref = np.sort(reference)
+    ge = len(ref) - np.searchsorted(ref, x, side="left")
+    return -np.log10((ge + 1) / (len(ref) + 1))
+
+
+@dataclass
+class Detectors:
+    """Fitted detectors plus the clean reference that calibrates the ensemble and reasons."""
+
+    gbm: HistGradientBoostingClassifier
+    gru: SequenceNet
+    iforest: IsolationForest
+    reference: dict[str, np.ndarray]  # detector -> scores of clean held-out sessions
+    feature_median: np.ndarray
+    feature_scale: np.ndarray
+    threshold: float = 0.0  # ensemble flag threshold
+    target_far: float = 0.01
+    info: dict = field(default_factory=dict)
+
+    def scores(self, ev: Events, feats: pd.DataFrame, fit_iforest: bool = True) -> dict[str, np.ndarray]:
+        """Every detector's score per session (plus the ensemble)."""
+        x = matrix(feats)
+        margins = rule_margins(feats)
+        out = {"rules": rule_score(margins)}
+        out["gbm"] = self.gbm.predict_proba(x)[:, 1] if len(x) else np.zeros(0)
+        tok, ln = tokens(ev)
+        out["gru"] = gru_scores(self.gru, tok, ln)
+        xf = np.where(np.isnan(x), self.feature_median, x)
+        forest = self.iforest
+        if fit_iforest and len(x) >= 200:  # unsupervised: fit on the batch itself
+            forest = IsolationForest(n_estimators=100, max_samples=256, random_state=7).fit(xf)
+        out["iforest"] = -forest.score_samples(xf) if len(x) else np.zeros(0)
+        if self.reference:
+            out["ensemble"] = self.ensemble(out)
+        out["_margins"] = margins  # type: ignore[assignment]
+        return out
+
+    def ensemble(self, s: dict[str, np.ndarray]) -> np.ndarray:
+        """Max of the components' tail scores (+0.01 x their mean, to order ties at the top)."""
+        tails = np.array([tail_score(self.reference[d], s[d]) for d in ENSEMBLE_OF])
+        return tails.max(axis=0) + 0.01 * tails.mean(axis=0)
+
+    def reasons(self, feats: pd.DataFrame, margins: pd.DataFrame, flagged: np.ndarray, top: int = 3) -> list[str]:
+        """Rule codes that fired plus the features furthest from the clean reference."""
+        x = matrix(feats)
+        z = np.abs(np.nan_to_num((x - self.feature_median) / self.feature_scale))
+        fired = margins.to_numpy() >= 1
+        names = list(margins.columns)
+        out = []
+        for i in range(len(x)):
+            if not flagged[i]:
+                out.append("")
+                continue
+            codes = [names[j] for j in np.flatnonzero(fired[i])]
+            best = np.argsort(-z[i])[:top]
+            tops = [f"{MODEL_FEATURES[j]}={feats[MODEL_FEATURES[j]].iat[i]:.3g}" for j in best if z[i, j] > 2]
+            out.append("; ".join(codes + ([f"top: {', '.join(tops)}"] if tops else [])))
+        return out
+
+
+GRU_KINDS = ("crawler", "short_burst", "slow_scraper", "click_farm", "order_brushing")
+
+
+def fit(ev: Events, feats: pd.DataFrame, kinds: np.ndarray, target_far: float = 0.01, seed: int = 7,
+        gru_epochs: int = 4) -> Detectors:
+    """Fit on labelled generator sessions (``kinds``: 'human' or an automation kind per session).
+
+    A quarter of the human sessions is held out as the clean reference for calibration.
+    """
+    rng = np.random.default_rng(seed)
+    human = kinds == "human"
+    held = human & (rng.random(len(kinds)) < 0.25)
+    train = ~held
+    y = (~human).astype(int)
+    x = matrix(feats)
+    gbm = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=15,
+                                         l2_regularization=1.0, class_weight="balanced", random_state=seed)
+    gbm.fit(x[train], y[train])
+    tok, ln = tokens(ev)
+    seq_rows = train & (human | np.isin(kinds, GRU_KINDS))
+    keep_h = rng.random(len(kinds)) < min(1.0, 6000 / max(1, int((seq_rows & human).sum())))
+    seq_rows &= ~human | keep_h  # a subsample of humans keeps CPU training to seconds
+    net = train_gru(tok[seq_rows], ln[seq_rows], y[seq_rows], epochs=gru_epochs, seed=seed)
+    med = np.nanmedian(x[human], axis=0)
+    med = np.where(np.isnan(med), 0, med)
+    q75, q25 = np.nanpercentile(x[human], 75, axis=0), np.nanpercentile(x[human], 25, axis=0)
+    scale = np.where(np.nan_to_num(q75 - q25) > 1e-6, np.nan_to_num(q75 - q25), np.maximum(np.abs(med) * 0.1, 0.1))
+    xf = np.where(np.isnan(x), med, x)
+    forest = IsolationForest(n_estimators=100, max_samples=256, random_state=seed).fit(xf[human & train])
+    det = Detectors(gbm, net, forest, {}, med, scale, target_far=target_far)
+    ref_ev_scores = det.scores(ev, feats, fit_iforest=False)
+    det.reference = {d: ref_ev_scores[d][held] for d in ("rules", "gbm", "gru", "iforest")}
+    ens = det.ensemble(ref_ev_scores)
+    det.threshold = float(np.quantile(ens[held], 1 - target_far))
+    det.info = {"n_sessions": int(len(kinds)), "n_clean_reference": int(held.sum()),
+                "kinds": {k: int(v) for k, v in zip(*np.unique(kinds, return_counts=True), strict=True)}}
+    return det
+
+
+__all__ = ["CART", "PURCHASE", "DETECTORS", "Detectors", "fit", "RULES"]

@@ -1,0 +1,132 @@
+"""Behaviour anomaly detection: generated kinds are caught, the file interface, bad inputs, the store."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assess.anomaly import model as anomaly_model
+from assess.anomaly.detectors import rule_margins
+from assess.anomaly.score import OUTPUT_COLUMNS, score_events, score_file
+from assess.anomaly.sessions import prepare, session_features
+from assess.anomaly.store import write_run
+from assess.maturity.evidence import Sources, behaviour_anomaly_share
+from governance import results_schema as rs
+from governance.errors import UsageError
+from governance.paths import get_home
+from governance.samplegen.automation import KINDS, generate
+
+SMALL_UNITS = {"crawler": 12, "click_farm": 2, "short_burst": 12, "slow_scraper": 12, "coordinated_campaign": 1,
+               "replay": 4, "order_brushing": 5}
+
+
+@pytest.fixture(scope="module")
+def generated():
+    events, labels = generate(n_events=12_000, n_products=1_500, days=7, seed=5, units=SMALL_UNITS)
+    ev = prepare(events)
+    kinds = pd.Series(ev.session_ids).map(labels.set_index("session_id")["kind"]).to_numpy()
+    return events, ev, session_features(ev), kinds
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    return anomaly_model.train(n_events=8_000, gru_epochs=1, units=SMALL_UNITS)
+
+
+def test_every_injected_kind_is_caught_by_the_rules(generated):
+    _, _, feats, kinds = generated
+    fired = rule_margins(feats).to_numpy().max(axis=1) >= 1
+    assert set(KINDS) <= set(kinds)
+    for kind in KINDS:
+        assert fired[kinds == kind].mean() >= 0.8, kind
+    assert fired[kinds == "human"].mean() <= 0.02
+
+
+def test_sessionising_splits_at_30_minutes_of_inactivity():
+    df = pd.DataFrame({"user_id": ["u1"] * 4 + ["u2"], "item_id": ["1", "2", "3", "4", "1"],
+                       "event_type": ["view", "pv", "buy", "view", "view"],
+                       "ts": ["2024-05-01T10:00:00Z", "2024-05-01T10:10:00Z", "2024-05-01T10:39:00Z",
+                              "2024-05-01T11:20:00Z", "2024-05-01T10:00:00Z"]})
+    ev = prepare(df)
+    assert ev.n_sessions == 3
+    assert sorted(ev.session_ids) == ["u1#0", "u1#1", "u2#0"]
+    feats = session_features(ev)
+    first = list(ev.session_ids).index("u1#0")
+    assert feats["n_events"].iat[first] == 3 and feats["n_purchases"].iat[first] == 1
+    assert feats["purchase_without_view"].iat[first] == 1  # item 3 was bought without a view
+
+
+def test_score_file_on_a_hand_made_csv(tmp_path, tiny_model):
+    rows = ["user_id,item_id,event_type,ts"]
+    rows += [f"bot,{1000 + i},view,{1714557600 + i}" for i in range(60)]  # a crawler: one id a second
+    for u in range(40):  # shoppers: a few views with human gaps
+        t = 1714557600 + u * 97
+        rows += [f"h{u},{(u * 37) % 500},view,{t}", f"h{u},{(u * 53) % 500},view,{t + 41}",
+                 f"h{u},{(u * 53) % 500},cart,{t + 95}"]
+    src = tmp_path / "events.csv"
+    src.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "scored.csv"
+    summary = score_file(src, out, model=tiny_model)
+    scored = pd.read_csv(out, keep_default_na=False)
+    assert list(scored.columns[:5]) == OUTPUT_COLUMNS
+    assert len(scored) == summary["n_sessions"] == 41
+    bot = scored[scored["user_id"] == "bot"].iloc[0]
+    assert bool(bot["flagged"]) and "REGULAR_TIMING" in bot["reasons"] and "ID_WALK" in bot["reasons"]
+    assert bot["anomaly_score"] == scored["anomaly_score"].max()
+    assert scored.loc[scored["user_id"] != "bot", "flagged"].mean() < 0.2
+    pq = tmp_path / "scored.parquet"
+    score_file(src, pq, model=tiny_model)
+    assert len(pd.read_parquet(pq)) == 41
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("user_id,item_id,ts\nu1,1,2024-05-01T10:00:00\n", "'event_type'"),
+    ("user_id,item_id,event_type,ts\nu1,1,view,2024-05-01T10:00:00\nu1,2,view,not a time\n", "column 'ts'"),
+    ("", "empty"),
+    ("user_id,item_id,event_type,ts\n", "empty"),
+])
+def test_bad_input_names_the_file_and_column(tmp_path, content, expected):
+    src = tmp_path / "bad.csv"
+    src.write_text(content)
+    with pytest.raises(UsageError) as err:
+        score_file(src, tmp_path / "out.csv")
+    assert expected in str(err.value) and "bad.csv" in str(err.value)
+
+
+def test_unparsable_time_names_the_row(tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_text("user_id,item_id,event_type,ts\nu1,1,view,2024-05-01T10:00:00\nu1,2,view,yesterday\n")
+    with pytest.raises(UsageError, match="row 2: 'yesterday'"):
+        score_file(src, tmp_path / "out.csv")
+
+
+def test_anomaly_run_is_written_and_read_back(tmp_path, generated, tiny_model):
+    events, *_ = generated
+    home = get_home(tmp_path / "home")
+    home.ensure()
+    scored = score_events(events, tiny_model)
+    run = write_run(home, scored)
+    latest = rs.latest_anomaly_run(home)
+    assert latest["run_id"] == run["run_id"] and latest["n_events"] == len(events)
+    assert latest["n_anomalous"] == scored.loc[scored["flagged"], "n_events"].sum() > 0
+    top = rs.anomaly_sessions(home, flagged_only=True, limit=3)
+    assert len(top) == 3 and top[0]["flagged"] and top[0]["reasons"]
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{home.results}' AS res (READ_ONLY)")
+    ev = behaviour_anomaly_share(Sources(con), {})
+    assert ev.value == pytest.approx(latest["n_anomalous"] / latest["n_events"])
+
+
+def test_saved_model_is_loaded_for_scoring(tmp_path, tiny_model, generated):
+    home = get_home(tmp_path / "home")
+    home.ensure()
+    folder = anomaly_model.save(tiny_model, home, version="anomaly-test")
+    loaded = anomaly_model.get_model(home)
+    assert anomaly_model.version_of(loaded) == "anomaly-test" == folder.name
+    events, *_ = generated
+    a = score_events(events.head(3000), tiny_model)
+    b = score_events(events.head(3000), loaded)
+    assert np.allclose(a.sort_values("session_id")["anomaly_score"], b.sort_values("session_id")["anomaly_score"])
