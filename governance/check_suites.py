@@ -228,12 +228,12 @@ def load_suites(names: list[str] | None = None, folder: Path | None = None, *,
 
 def unknown_expectation_types(suite: Suite) -> list[tuple[tuple[Any, ...], str]]:
     """Rules whose ``type`` GX does not know, as (key path, message) (imports GX)."""
-    from great_expectations.expectations.registry import get_expectation_impl
+    from .gx_private import expectation_class
 
     out = []
     for i, r in enumerate(suite.rules):
         try:
-            get_expectation_impl(r.type)
+            expectation_class(r.type)
         except Exception:
             out.append((("expectations", i, "type"), f"unknown expectation type '{r.type}'"))
     return out
