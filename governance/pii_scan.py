@@ -152,7 +152,7 @@ _CN_MOBILE = re.compile(r"(?<![\w+.-])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}
 _CN_LANDLINE = re.compile(
     r"(?<![\w+.-])(?:(?:\+|00)86[ -]?(?:\(0?\d{2,3}\)|0?\d{2,3})[ -]?|\(0\d{2,3}\)[ -]?|0\d{2,3}[ -])"
     r"[2-9]\d{2,3}[ -]?\d{4}(?![\w]|[ -]\d{3,}|\.\d)", re.ASCII)
-_INTL_HINT = re.compile(r"(?:\+|(?<![\w])00)[1-9]|\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b")
+_INTL_HINT = re.compile(r"(?:(?<![\w+])\+|(?<![\w./-])00)[1-9]|\(?(?<![\w.-])\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b", re.ASCII)
 
 
 @lru_cache(maxsize=1)
@@ -172,17 +172,22 @@ def _cn_valid(raw: str) -> bool:
 
 
 def _phones(text: str) -> Iterator[tuple[int, int]]:
-    for rx in (_CN_MOBILE, _CN_LANDLINE):
+    for rx in (_CN_MOBILE, _CN_LANDLINE) if _NUMERIC.search(text) else ():
         for m in rx.finditer(text):
             if not _vetoed(text, m.start()) and (rx is _CN_MOBILE or _cn_valid(m.group(0))):
                 yield m.span()
     if not _INTL_HINT.search(text):
         return
     pn = _phonenumbers()
-    for match in pn.PhoneNumberMatcher(text, "US", leniency=pn.Leniency.VALID):
+    for match in pn.PhoneNumberMatcher(text, "US", leniency=pn.Leniency.POSSIBLE):
         raw = match.raw_string
-        international = raw.startswith(("+", "00"))
-        formatted = bool(re.search(r"[ ().-]", raw)) and match.number.country_code == 1
+        # "+country number" of a possible length is a phone even if its range is unassigned;
+        # a national number must be a valid, formatted North-American one
+        before, after = text[max(0, match.start - 1):match.start], text[match.end:match.end + 2]
+        glued = bool(re.match(r"[A-Za-z0-9_./-]$", before) or re.match(r"[-_./]?[A-Za-z0-9]", after))
+        international = raw.startswith(("+", "00")) and len(re.sub(r"\D", "", raw)) >= 8 and not glued
+        formatted = (bool(re.search(r"[ ().-]", raw)) and match.number.country_code == 1
+                     and pn.is_valid_number(match.number))
         if (international or formatted) and not _vetoed(text, match.start):
             yield match.start, match.end
 
@@ -253,10 +258,13 @@ _EN_ADDRESS = re.compile(
     rf"(?=\s*(?:$|[,.;:)\n(]|and\b|in\b|near\b|[a-z]|[^\x00-\x7f]))", re.ASCII)
 
 
+_STREET_WORD = re.compile(rf"\b(?:{_STREET})\b", re.ASCII)
+
+
 def _addresses(text: str) -> Iterator[tuple[int, int]]:
-    for m in _ZH_ADDRESS.finditer(text):
-        yield m.span()
-    if re.search(rf"\b(?:{_STREET})\b", text):
+    if "号" in text:
+        yield from (m.span() for m in _ZH_ADDRESS.finditer(text))
+    if _STREET_WORD.search(text):
         for m in _EN_ADDRESS.finditer(text):
             if not _vetoed(text, m.start()):
                 yield m.span()
@@ -281,21 +289,32 @@ _DETECTORS = {
     "url-token": _url_tokens, "email": _emails, "id-number": _id_numbers, "bank-card": _bank_cards,
     "phone": _phones, "ip": _ips, "qq": _qq, "wechat": _wechat, "address": _addresses,
 }
-# cheap tests that rule a detector out before its regexes run
-_NEEDS = {
-    "url-token": lambda t: "://" in t, "email": lambda t: "@" in t,
-    "ip": lambda t: "." in t or ":" in t,
-}
+# Cheap tests that rule a detector out before its regexes run (most values are ids, codes and
+# product text): a digit run of 7+ characters starting at a token boundary, context words...
+_NUMERIC = re.compile(r"(?<![A-Za-z0-9_.\-])[+(]?\d[\d ()\-]{6,}", re.ASCII)
+_RUN15 = re.compile(r"\d{15}", re.ASCII)
+_WECHAT_WORDS = ("wechat", "weixin", "wx", "vx", "微信", "威信", "薇信", "加v", "v信", "加微")
+_QQ_WORDS = ("qq", "扣扣", "企鹅")
+
+
+def _gates(text: str) -> dict[str, bool]:
+    low = text.lower()
+    numeric = _NUMERIC.search(text) is not None
+    return {
+        "url-token": "://" in text, "email": "@" in text,
+        "id-number": numeric and _RUN15.search(text) is not None, "bank-card": numeric,
+        "phone": numeric or _INTL_HINT.search(text) is not None,
+        "ip": ("." in text or ":" in text) and any(c.isdigit() for c in text),
+        "qq": any(w in low for w in _QQ_WORDS), "wechat": any(w in low for w in _WECHAT_WORDS),
+        "address": any(c.isdigit() for c in text),
+    }
 
 
 def _scan_plain(text: str) -> list[Finding]:
-    has_digit = any(c.isdigit() for c in text)
+    gates = _gates(text)
     found: list[Finding] = []
     for kind in _PRIORITY:
-        need = _NEEDS.get(kind)
-        if need is not None and not need(text):
-            continue
-        if not has_digit and kind not in ("email", "wechat", "url-token"):
+        if not gates[kind]:
             continue
         for start, end in _DETECTORS[kind](text):
             if end > start and not any(f.start < end and start < f.end for f in found):
