@@ -288,8 +288,12 @@ def scan_frame(df: Any) -> list[dict[str, Any]]:
     out = []
     for column in df.columns:
         for i, value in enumerate(df[column].tolist(), start=1):
-            if value is None or isinstance(value, float | bool) or (not isinstance(value, list | dict) and pd.isna(value)):
-                continue  # a float is a measure; an integer may be a phone or card number stored as a number
+            if value is None or isinstance(value, bool) or (not isinstance(value, list | dict) and pd.isna(value)):
+                continue
+            if isinstance(value, float):  # a measure, unless it is a long integer (a number column with nulls)
+                if not (value.is_integer() and abs(value) >= 1e6):
+                    continue
+                value = int(value)
             text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
             found = scan(text)
             for f in found:
