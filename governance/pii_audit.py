@@ -38,6 +38,8 @@ from .warehouse import atomic_write, connect_read
 if TYPE_CHECKING:
     from .checks import ExpectationOutcome
 
+#: The metadata results a check run gains from the scan (besides the suites' own rules).
+EXPECTATION_IDS = ("catalog_columns.pii.content_classified", "catalog_columns.pii.no_critical_in_text")
 #: Values scanned per column at most (a larger column is sampled).
 SAMPLE_VALUES = 200_000
 #: Share of a column's values that must *be* one kind of personal data for the column to
