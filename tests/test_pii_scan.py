@@ -160,8 +160,9 @@ def test_classification_reports_unclassified_and_misclassified(tmp_path):
     t = catalog.tables["products"]
     first = t.columns[0]
     t2 = dataclasses.replace(t, columns=[dataclasses.replace(first, pii=None), *t.columns[1:]])
-    catalog.tables["products"] = t2
-    assert any(c.problem == "unclassified" and c.column == first.name for c in classify_columns(catalog, scans))
+    edited = dataclasses.replace(catalog, tables={**catalog.tables, "products": t2})  # the loaded one is shared
+    assert any(c.problem == "unclassified" and c.column == first.name for c in classify_columns(edited, scans))
+    assert load_catalog().tables["products"].columns[0].pii == "none"
 
 
 def _warehouse(home, rows):
