@@ -12,6 +12,10 @@
 4. runs the GX actions: Data Docs to ``$SHOPGOV_HOME/data_docs`` and the notifications of
    ``$SHOPGOV_HOME/config/notifications.yaml``;
 5. stores the run, one row per expectation and the quality scores in ``results.duckdb``.
+
+With the ``catalog_columns`` suite, the run also scans every text column for personal data
+(:func:`governance.pii_audit.check_outcomes`): findings go to ``results.pii_findings`` and
+two metadata results (column classification, critical findings) join the run.
 """
 
 from __future__ import annotations
@@ -572,6 +576,10 @@ def run_checks(
     import great_expectations as gx
 
     results = _outcomes(suite_results, batches, catalog)
+    if any(b.suite.table == "catalog_columns" for b in batches):  # personal data: scan and classify
+        from .pii_audit import check_outcomes
+
+        results += check_outcomes(home, catalog, run_id, store=store)
     status = ("error" if any(r.error for r in results)
               else "failed" if any(not r.success for r in results) else "passed")
     run = CheckRun(

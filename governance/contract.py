@@ -142,7 +142,8 @@ def _cast(raw: str, src_type: str, target: str) -> tuple[str, str | None]:
 def _type_message(value: str, target: str) -> str:
     from .privacy import scrub_text  # messages end up in logs and the audit table
 
-    shown = scrub_text(value if len(value) <= 80 else value[:77] + "...")
+    shown = scrub_text(value)  # scrub before cutting: a cut value would escape the scanner
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
     if target == "TIMESTAMP":
         hint = " (expected a date-time like 2024-05-01 13:45:00; convert other formats with a transform)"
     elif target == "JSON":

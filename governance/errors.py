@@ -1,10 +1,19 @@
-"""Errors shopgov raises on purpose: each carries a message a user can act on."""
+"""Errors shopgov raises on purpose: each carries a message a user can act on.
+
+Messages are scrubbed of personal data when the error is made (a message quoting a bad
+value ends up on the terminal, in logs, JSON and ``load_audit``): one place, every path.
+"""
 
 from __future__ import annotations
+
+from .pii_scan import mask
 
 
 class ShopgovError(Exception):
     """Base class for expected, user-facing failures (the CLI exits 3 on these)."""
+
+    def __init__(self, *args: object):
+        super().__init__(*(mask(a) if isinstance(a, str) else a for a in args))
 
 
 class UsageError(ShopgovError):
@@ -16,7 +25,7 @@ class IngestError(ShopgovError):
 
     def __init__(self, file: str, message: str, problems: list[tuple[int | None, str | None, str]] | None = None):
         self.file = file
-        self.problems = problems or []
+        self.problems = [(row, column, mask(str(msg))) for row, column, msg in problems or []]
         lines = [f"{file}: {message}"]
         for row, column, msg in self.problems[:20]:
             where = ", ".join(p for p in (f"row {row}" if row is not None else "", f"column '{column}'" if column else "") if p)

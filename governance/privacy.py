@@ -1,5 +1,8 @@
 """Personal data: find it in free text, mask it in values and frames.
 
+Finding is done by content (:mod:`governance.pii_scan`): free text anywhere (any text
+column, JSON values, messages) is scrubbed of what the scanner finds, whatever the column is
+called. Columns the catalog classifies as PII are masked whole by their class's rule.
 Masking is deterministic and one-way, so masked values still group and join
 (``u_3f2a9c1b`` is the same user everywhere) without revealing who it is.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 from collections.abc import Callable
@@ -15,51 +19,27 @@ from typing import Any
 
 import pandas as pd
 
-# Order matters: ID numbers before phones (an 18-digit ID contains phone-like runs).
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")  # PRC resident ID (GB 11643)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_WECHAT = re.compile(r"(?i)(?:wechat|weixin|wx|vx|微信|威信)\s*(?:id|号)?\s*[:：]?\s*[A-Za-z][-_A-Za-z0-9]{5,19}")
-_PHONE = re.compile(
-    r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"  # CN mobile
-    r"|(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{4}(?![\w])"
-)
-
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (_ID_NUMBER, "[id-number]"),
-    (_EMAIL, "[email]"),
-    (_WECHAT, "[wechat]"),
-    (_PHONE, "[phone]"),
-]
-
-FREE_TEXT_COLUMNS = {"title", "description", "text", "query", "name", "message", "reason"}
+from . import pii_scan
 
 
 def _key() -> bytes:
     return os.environ.get("SHOPGOV_PSEUDONYM_KEY", "shopgov-pseudonym-v1").encode()
 
 
-def find_pii(text: str | None) -> list[str]:
-    """The kinds of personal data found in ``text`` (e.g. ``['email', 'phone']``)."""
-    if not text:
-        return []
-    found = []
-    for pattern, token in _PATTERNS:
-        if pattern.search(text):
-            found.append(token.strip("[]"))
-    return found
+def find_pii(text: Any) -> list[str]:
+    """The kinds of personal data found in ``text`` (e.g. ``['email', 'phone']``), in order."""
+    return list(dict.fromkeys(f.kind for f in pii_scan.scan(text)))
 
 
-def contains_pii(text: str | None) -> bool:
-    return bool(find_pii(text))
+def contains_pii(text: Any) -> bool:
+    return bool(pii_scan.scan(text))
 
 
 def scrub_text(text: Any) -> Any:
-    """Replace emails, phones, ID numbers and WeChat ids in ``text`` with placeholders."""
-    if not isinstance(text, str) or not text:
-        return text
-    for pattern, token in _PATTERNS:
-        text = pattern.sub(token, text)
-    return text
+    """Replace every piece of personal data the scanner finds in ``text`` with ``[kind]``."""
+    if isinstance(text, dict | list):  # a parsed JSON value
+        return json.loads(pii_scan.mask(json.dumps(text, ensure_ascii=False, default=str)))
+    return pii_scan.mask(text)
 
 
 def pseudonymize(value: Any, prefix: str = "u_") -> str | None:
@@ -84,14 +64,17 @@ def _mask_phone(v: str) -> str:
 
 
 def mask_direct(value: Any) -> Any:
-    """Mask a directly identifying value: emails and phones keep a hint, ID numbers their ends,
-    anything else becomes a keyed pseudonym."""
+    """Mask a directly identifying value: emails and phones keep a hint, ID numbers and cards
+    their ends, anything else becomes a keyed pseudonym."""
     s = str(value).strip()
-    if _EMAIL.fullmatch(s):
+    found = pii_scan.scan(s)
+    kind = found[0].kind if len(found) == 1 and (found[0].start, found[0].end) == (0, len(s)) else None
+    if kind == "email":
         return _mask_email(s)
-    if _ID_NUMBER.fullmatch(s):
-        return s[:3] + "*" * 11 + s[-4:]
-    if re.fullmatch(r"[\d\s()+.-]{7,}", s):
+    if kind in ("id-number", "bank-card"):
+        digits = re.sub(r"[^\dXx]", "", s)
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    if kind == "phone" or re.fullmatch(r"[\d\s()+.-]{7,}", s):
         return _mask_phone(s)
     return pseudonymize(str(value), prefix="x_")
 
@@ -138,11 +121,13 @@ def column_class(column: str, table_name: str | None = None, catalog=None) -> st
 
 
 def mask_frame(df: pd.DataFrame, table_name: str | None = None, catalog=None) -> pd.DataFrame:
-    """A copy of ``df`` with PII-classified columns masked and free-text columns scrubbed.
+    """A copy of ``df`` with PII-classified columns masked and every other text column scrubbed.
 
     Columns are classified from the catalog entry of ``table_name`` (pass the home's
     catalog; default: the bundled one); columns the catalog does not classify but whose
-    name says what they hold (``*email*``, ``*phone*``, ``user_id``) are masked too.
+    name says what they hold (``*email*``, ``*phone*``, ``user_id``) are masked too. Every
+    other column holding text (free text, JSON, codes) goes through :func:`scrub_text`, so
+    personal data is masked whatever the column is called.
     """
     from .catalog import load_catalog
 
@@ -152,9 +137,7 @@ def mask_frame(df: pd.DataFrame, table_name: str | None = None, catalog=None) ->
         cls = column_class(str(col), table_name, catalog)
         if cls != "none":
             out[col] = out[col].map(lambda v, c=cls: mask_value(v, c))
-        elif str(col).lower() in FREE_TEXT_COLUMNS and (
-            out[col].dtype == object or pd.api.types.is_string_dtype(out[col])
-        ):
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(scrub_text)
     return out
 

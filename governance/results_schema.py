@@ -38,7 +38,7 @@ from .errors import ShopgovError
 from .paths import Home
 from .warehouse import connect_read
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -88,6 +88,8 @@ PRODUCER_TABLES: dict[str, Columns] = {
     "pii_findings": (
         ("finding_id", "VARCHAR"), ("severity", "VARCHAR"), ("status", "VARCHAR"), ("table_name", "VARCHAR"),
         ("column_name", "VARCHAR"), ("pii_class", "VARCHAR"), ("detected_at", "TIMESTAMP"),
+        ("kind", "VARCHAR"), ("n_values", "BIGINT"), ("n_scanned", "BIGINT"), ("excerpt", "VARCHAR"),
+        ("run_id", "VARCHAR"),
     ),
     "anomaly_runs": (
         ("run_id", "VARCHAR"), ("scored_at", "TIMESTAMP"), ("n_events", "BIGINT"), ("n_anomalous", "BIGINT"),
@@ -108,7 +110,11 @@ CHECK_TABLES = ("check_runs", "expectation_results", "quality_scores")
 # Changes after version 1, keyed by the version they lead to. Each statement must be safe on
 # a file that lacks the table (``ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c TYPE``):
 # missing tables are created afterwards from TABLES, which already has the new columns.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: tuple(f"ALTER TABLE IF EXISTS pii_findings ADD COLUMN IF NOT EXISTS {name} {kind}"
+             for name, kind in (("kind", "VARCHAR"), ("n_values", "BIGINT"), ("n_scanned", "BIGINT"),
+                                ("excerpt", "VARCHAR"), ("run_id", "VARCHAR"))),
+}
 
 _VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER, applied_at TIMESTAMP, description VARCHAR)")

@@ -18,6 +18,7 @@ from governance.check_store import Retention
 from governance.check_suites import DIMENSIONS, load_suites
 from governance.checks import ExpectationOutcome, compute_scores, run_checks
 from governance.errors import ShopgovError, UsageError
+from governance.pii_audit import EXPECTATION_IDS as PII_EXPECTATIONS
 from governance.warehouse import atomic_write
 
 CONTRACT = {
@@ -89,7 +90,9 @@ def test_results_are_stored_exactly_as_the_contract(home):
         assert row == ("failed", run.n_expectations, run.n_failed, run.gx_version)
         n, dims, sevs, kinds = con.execute("""SELECT count(*), list(DISTINCT dimension), list(DISTINCT severity),
                                               list(DISTINCT kind) FROM expectation_results""").fetchone()
-        assert n == run.n_expectations == sum(len(s.rules) for s in load_suites())
+        # the suites' rules plus the personal-data scan's two metadata results
+        assert n == run.n_expectations == sum(len(s.rules) for s in load_suites()) + len(PII_EXPECTATIONS)
+        assert {r.expectation_id for r in run.results} >= set(PII_EXPECTATIONS)
         assert set(dims) == set(DIMENSIONS) and set(sevs) <= {"critical", "high", "medium", "low"}
         assert set(kinds) == {"quality", "metadata"}
         observed = [json.loads(o) for (o,) in con.execute("SELECT observed FROM expectation_results").fetchall()]

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["init", "sample", "ingest", "status", "check", "train", "flag", "assess", "report", "dashboard", "users", "demo"]
+COMMANDS = ["init", "sample", "ingest", "status", "check", "train", "flag", "assess", "report", "dashboard", "users", "demo", "pii"]
 
 
 def shopgov(*args, env=None):

@@ -332,7 +332,7 @@ def test_assessment_tree_traces_to_evidence(home):
     assert inds["quality.history_days"]["value"] == 2.0            # r1 and r2; the empty run does not count
     assert inds["quality.pass_rate_change"]["value"] < 0
     assert inds["security.open_pii_findings"]["status"] == "no_evidence"
-    assert "later release" in inds["security.open_pii_findings"]["evidence"]["reason"]
+    assert "no personal-data scan" in inds["security.open_pii_findings"]["evidence"]["reason"]
     # the quality domain has a failing critical check → capped at 3 and explained
     q = doms["quality"]
     assert any(c["active"] for c in q["caps"]) and q["level"] <= 3

@@ -507,7 +507,8 @@ def listing_flag_share(src: Sources, params: dict) -> Evidence:
 
 
 # -- metrics whose evidence arrives with a later issue ---------------------------------------
-# Personal-data scanning writes results.pii_findings (severity, status, ...) and behaviour
+# Personal-data scanning (governance.pii_audit, run by `shopgov check`) writes
+# results.pii_findings (severity, status, ...) and behaviour
 # anomaly detection writes results.anomaly_runs (scored_at, n_events, n_anomalous). Until
 # those tables exist the indicators report "no evidence yet".
 PII_FINDINGS_COLUMNS = {"severity", "status"}
@@ -520,8 +521,8 @@ def open_pii_findings(src: Sources, params: dict) -> Evidence:
     severities = list(params.get("severities") or ["critical"])
     source = "results.pii_findings"
     if not src.has("res", "pii_findings"):
-        return missing(source, "no evidence yet: personal-data scanning arrives in a later release "
-                               "(results.duckdb has no pii_findings table)")
+        return missing(source, "no evidence yet: no personal-data scan has run "
+                               "(results.duckdb has no pii_findings table; run `shopgov check`)")
     lacking = PII_FINDINGS_COLUMNS - src.columns("res", "pii_findings")
     if lacking:
         return missing(source, f"pii_findings lacks column(s) {', '.join(sorted(lacking))}")
