@@ -2,7 +2,7 @@
 
 A labelled value counts as found (true positive) when a finding of the same kind overlaps
 it; a finding that overlaps no labelled value of its kind is a false positive. When
-``presidio-analyzer`` is importable (the ``bench`` extra, or ``--presidio-path DIR`` where
+``presidio-analyzer`` is importable (the ``pii-bench`` extra, or ``--presidio-path DIR`` where
 it was pip-installed with ``--target``), its pattern recognizers run on the same corpus
 (instantiated directly, ``analyze(text, entities, nlp_artifacts=None)``: no spaCy model).
 
