@@ -29,6 +29,7 @@ PAGES = [
     ("listings", ":material/sell:", "assessment"),
     ("assessment", ":material/insights:", "assessment"),
     ("reports", ":material/description:", "assessment"),
+    ("sites", ":material/hub:", "assessment"),
     ("users", ":material/manage_accounts:", "admin"),
 ]
 # Planned pages, shown disabled in the menu until their release.

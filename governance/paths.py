@@ -52,6 +52,11 @@ class Home:
         return self.root / "sample"
 
     @property
+    def keys(self) -> Path:
+        """This site's bundle signing key (``governance.bundle``; mode 0700, files 0600)."""
+        return self.root / "keys"
+
+    @property
     def config(self) -> Path:
         """User-editable configuration (users, notifications, questionnaire answers)."""
         return self.root / "config"

@@ -5,6 +5,8 @@ This module is the one place that knows the results tables and their columns:
 * check runs: ``check_runs``, ``expectation_results``, ``quality_scores``;
 * listing scoring: ``listing_runs``, ``listing_scores``;
 * maturity assessments: ``assessments``, ``assessment_domains``;
+* imported site bundles (a central home, :mod:`governance.sites`): ``site_bundles``,
+  ``site_domains``, ``site_scores``;
 * producer tables ``pii_findings``, ``anomaly_runs`` and ``anomaly_sessions``: created only by the job that fills
   them (:func:`ensure_table`), because their mere existence tells the maturity evidence
   collector that the scan ran (an empty ``pii_findings`` means "no open findings").
@@ -38,7 +40,7 @@ from .errors import ShopgovError
 from .paths import Home
 from .warehouse import connect_read
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -81,6 +83,24 @@ TABLES: dict[str, Columns] = {
         ("assessment_id", "VARCHAR"), ("domain_id", "VARCHAR"), ("name_en", "VARCHAR"), ("name_zh", "VARCHAR"),
         ("score", "DOUBLE"), ("level", "INTEGER"), ("target_level", "INTEGER"), ("provisional", "BOOLEAN"),
     ),
+    # Bundles imported from sites (governance.sites): one row per bundle, the aggregates in payload.
+    "site_bundles": (
+        ("site_id", "VARCHAR"), ("sequence", "BIGINT"), ("nonce", "VARCHAR"), ("key_id", "VARCHAR"),
+        ("created_at", "TIMESTAMP"), ("imported_at", "TIMESTAMP"), ("bundle_sha256", "VARCHAR"),
+        ("config_sha256", "VARCHAR"), ("encrypted", "BOOLEAN"), ("epsilon", "DOUBLE"),
+        ("check_run_id", "VARCHAR"), ("check_status", "VARCHAR"), ("assessment_id", "VARCHAR"),
+        ("overall_level", "INTEGER"), ("overall_score", "DOUBLE"), ("payload", "JSON"),
+    ),
+    "site_domains": (
+        ("site_id", "VARCHAR"), ("sequence", "BIGINT"), ("domain_id", "VARCHAR"), ("name_en", "VARCHAR"),
+        ("name_zh", "VARCHAR"), ("score", "DOUBLE"), ("level", "INTEGER"), ("target_level", "INTEGER"),
+        ("provisional", "BOOLEAN"),
+    ),
+    "site_scores": (
+        ("site_id", "VARCHAR"), ("sequence", "BIGINT"), ("run_id", "VARCHAR"), ("table_name", "VARCHAR"),
+        ("dimension", "VARCHAR"), ("checks_total", "INTEGER"), ("checks_passed", "INTEGER"),
+        ("pass_share", "DOUBLE"), ("row_weighted_pass_rate", "DOUBLE"),
+    ),
 }
 
 # Tables created by the job that fills them (see the module docstring).
@@ -114,6 +134,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: tuple(f"ALTER TABLE IF EXISTS pii_findings ADD COLUMN IF NOT EXISTS {name} {kind}"
              for name, kind in (("kind", "VARCHAR"), ("n_values", "BIGINT"), ("n_scanned", "BIGINT"),
                                 ("excerpt", "VARCHAR"), ("run_id", "VARCHAR"))),
+    3: (),  # adds site_bundles, site_domains and site_scores (created from TABLES)
 }
 
 _VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version ("
@@ -375,6 +396,41 @@ def domain_history(home: Home, limit: int = 50) -> list[dict[str, Any]]:
                FROM a JOIN assessment_domains d USING (assessment_id)
                ORDER BY a.created_at, a.assessment_id, d.domain_id""",
             [int(limit)]))
+
+
+def site_bundles(home: Home, site_id: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    """Imported site bundles (no payload), newest sequence first; one site with ``site_id``."""
+    with _open(home, "site_bundles") as con:
+        if con is None:
+            return []
+        where, params = ("WHERE site_id = ?", [site_id]) if site_id else ("", [])
+        return _dicts(con.execute(
+            f"""SELECT * EXCLUDE (payload) FROM site_bundles {where}
+                ORDER BY site_id, sequence DESC LIMIT ?""", [*params, int(limit)]))
+
+
+def latest_site_bundles(home: Home) -> list[dict[str, Any]]:
+    """The newest imported bundle of every site (``payload`` parsed), by site id."""
+    with _open(home, "site_bundles") as con:
+        if con is None:
+            return []
+        rows = _dicts(con.execute(
+            "SELECT * FROM site_bundles QUALIFY row_number() OVER (PARTITION BY site_id ORDER BY sequence DESC) = 1"
+            " ORDER BY site_id"))
+    for r in rows:
+        r["payload"] = json.loads(r["payload"]) if isinstance(r.get("payload"), str) else (r.get("payload") or {})
+    return rows
+
+
+def latest_site_domains(home: Home) -> list[dict[str, Any]]:
+    """Domain levels from the newest bundle of every site, by domain then site."""
+    with _open(home, "site_bundles", "site_domains") as con:
+        if con is None:
+            return []
+        return _dicts(con.execute(
+            """WITH latest AS (SELECT site_id, max(sequence) AS sequence FROM site_bundles GROUP BY site_id)
+               SELECT d.* FROM site_domains d JOIN latest USING (site_id, sequence)
+               ORDER BY d.domain_id, d.site_id"""))
 
 
 # ---------------------------------------------------------------- frame readers (open connection)

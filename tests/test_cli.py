@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["init", "sample", "ingest", "status", "check", "train", "flag", "assess", "report", "dashboard", "users", "demo", "pii"]
+COMMANDS = ["init", "sample", "ingest", "status", "check", "train", "flag", "assess", "report", "dashboard", "users", "demo", "pii", "bundle", "sites"]
 
 
 def shopgov(*args, env=None):
@@ -73,5 +73,5 @@ def test_commands_are_registered_explicitly_without_import_cycles():
     a, b = build_app(), build_app()
     names = [c.name or c.callback.__name__ for c in a.registered_commands]
     assert names == [c.name or c.callback.__name__ for c in b.registered_commands]
-    assert [g.name for g in a.registered_groups] == ["questionnaire", "config", "users"]
+    assert [g.name for g in a.registered_groups] == ["questionnaire", "config", "users", "sites"]
     assert {"assess", "report", "check", "dashboard", "init", "demo", "train", "flag"} <= set(names)

@@ -178,6 +178,7 @@ def test_readers_on_a_missing_file_or_table_return_empty(home):
     assert rs.list_assessments(home) == []
     assert rs.load_assessment(home) is None
     assert rs.domain_history(home) == []
+    assert rs.site_bundles(home) == [] and rs.latest_site_bundles(home) == [] and rs.latest_site_domains(home) == []
     with atomic_write(home, home.results) as con:  # a file with none of the results tables
         con.execute("CREATE TABLE other(x INTEGER)")
     assert rs.latest_runs(home) == [] and rs.load_assessment(home) is None and rs.score_history(home) == []
@@ -217,6 +218,20 @@ def test_readers_return_what_the_writers_stored(home):
             {"severity": "high", "failed": 1, "unexpected": 7}]
     finally:
         con.close()
+
+
+def test_site_readers_return_the_newest_bundle_of_each_site(home):
+    with atomic_write(home, home.results) as con:
+        rs.ensure_schema(con)
+        for site, seq, level in (("a", 1, 3), ("a", 2, 2), ("b", 7, 3)):
+            con.execute(rs.insert_sql("site_bundles"), [site, seq, f"n{seq}", "k", T0, T0, "sha", "cfg", False, None,
+                                                        "run", "failed", "as", level, 3.0, '{"x": 1}'])
+            con.execute(rs.insert_sql("site_domains"), [site, seq, "quality", "Q", "质", 3.0, level, 3, False])
+    assert [(b["site_id"], b["sequence"]) for b in rs.site_bundles(home)] == [("a", 2), ("a", 1), ("b", 7)]
+    assert "payload" not in rs.site_bundles(home, "b")[0]
+    latest = rs.latest_site_bundles(home)
+    assert [(b["site_id"], b["sequence"], b["payload"]) for b in latest] == [("a", 2, {"x": 1}), ("b", 7, {"x": 1})]
+    assert [(d["site_id"], d["level"]) for d in rs.latest_site_domains(home)] == [("a", 2), ("b", 3)]
 
 
 def test_old_module_names_still_import():
