@@ -38,7 +38,7 @@ from .errors import ShopgovError
 from .paths import Home
 from .warehouse import connect_read
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -81,6 +81,22 @@ TABLES: dict[str, Columns] = {
         ("assessment_id", "VARCHAR"), ("domain_id", "VARCHAR"), ("name_en", "VARCHAR"), ("name_zh", "VARCHAR"),
         ("score", "DOUBLE"), ("level", "INTEGER"), ("target_level", "INTEGER"), ("provisional", "BOOLEAN"),
     ),
+    # Incidents of failing checks (lifecycle: governance.incidents), one row per incident.
+    "incidents": (
+        ("incident_id", "VARCHAR"), ("expectation_id", "VARCHAR"), ("suite", "VARCHAR"), ("kind", "VARCHAR"),
+        ("table_name", "VARCHAR"), ("column_name", "VARCHAR"), ("dimension", "VARCHAR"), ("severity", "VARCHAR"),
+        ("expectation_type", "VARCHAR"), ("description", "VARCHAR"), ("status", "VARCHAR"),
+        ("opened_at", "TIMESTAMP"), ("closed_at", "TIMESTAMP"), ("first_run_id", "VARCHAR"),
+        ("last_run_id", "VARCHAR"), ("first_seen", "TIMESTAMP"), ("last_seen", "TIMESTAMP"),
+        ("rows_affected", "BIGINT"), ("element_count", "BIGINT"), ("owner", "VARCHAR"), ("steward", "VARCHAR"),
+        ("assignee", "VARCHAR"), ("due_date", "DATE"), ("indicator_id", "VARCHAR"),
+        ("points_at_stake", "DOUBLE"), ("stake", "JSON"), ("updated_at", "TIMESTAMP"),
+    ),
+    # Every change of an incident: opened / closed by a run, ack / assign / comment / due / resolve by people.
+    "incident_events": (
+        ("event_id", "VARCHAR"), ("incident_id", "VARCHAR"), ("event_at", "TIMESTAMP"), ("actor", "VARCHAR"),
+        ("role", "VARCHAR"), ("action", "VARCHAR"), ("detail", "JSON"),
+    ),
 }
 
 # Tables created by the job that fills them (see the module docstring).
@@ -102,7 +118,9 @@ CHECK_TABLES = ("check_runs", "expectation_results", "quality_scores")
 # Changes after version 1, keyed by the version they lead to. Each statement must be safe on
 # a file that lacks the table (``ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c TYPE``):
 # missing tables are created afterwards from TABLES, which already has the new columns.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (),  # adds the incidents and incident_events tables (created from TABLES)
+}
 
 _VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER, applied_at TIMESTAMP, description VARCHAR)")
@@ -344,6 +362,26 @@ def domain_history(home: Home, limit: int = 50) -> list[dict[str, Any]]:
                FROM a JOIN assessment_domains d USING (assessment_id)
                ORDER BY a.created_at, a.assessment_id, d.domain_id""",
             [int(limit)]))
+
+
+def list_incidents(home: Home) -> list[dict[str, Any]]:
+    """Every incident (every column), newest first; empty before the first run that stored one."""
+    with _open(home, "incidents") as con:
+        if con is None:
+            return []
+        return _dicts(con.execute("SELECT * FROM incidents ORDER BY opened_at DESC, incident_id"))
+
+
+def incident_events(home: Home, incident_id: str) -> list[dict[str, Any]]:
+    """The events of one incident, oldest first (``detail`` parsed from JSON)."""
+    with _open(home, "incident_events") as con:
+        if con is None:
+            return []
+        rows = _dicts(con.execute("SELECT * FROM incident_events WHERE incident_id = ? ORDER BY event_at, event_id",
+                                  [incident_id]))
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if isinstance(r.get("detail"), str) and r["detail"] else {}
+    return rows
 
 
 # ---------------------------------------------------------------- frame readers (open connection)
