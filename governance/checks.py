@@ -588,7 +588,7 @@ def run_checks(
     if store:
         run.pruned_runs = save_run(home, run, retention)
         from .incidents import update_incidents
-        run.incidents = update_incidents(home, run, catalog)
+        run.incidents = update_incidents(home, run.run_id, catalog)
     if docs:
         prune_docs(home.data_docs, retention.days)
     _log_run(home, run)

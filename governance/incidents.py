@@ -13,6 +13,7 @@ Lifecycle (updated by :func:`update_incidents` at the end of every check run, on
   fails in a later run, a new incident opens. Active statuses: ``open`` and ``acknowledged``.
 
 Checks that a run did not include (a subset of suites) leave their incidents untouched.
+A failing check that raised an error has no row count (``rows_affected`` is empty).
 Every change is one row of ``incident_events``; :func:`act` also hands the event to the
 caller's ``audit`` function (the dashboard and the CLI write it to the access audit log).
 
@@ -53,14 +54,15 @@ from .results_schema import (
     ensure_schema,
     incident_events,
     insert_sql,
+    latest_runs,
     list_incidents,
     load_assessment,
+    run_results,
 )
 from .warehouse import atomic_write
 
 if TYPE_CHECKING:
     from .catalog import Catalog
-    from .checks import CheckRun
 
 ACTIVE = ("open", "acknowledged")
 STATUSES = ("open", "acknowledged", "resolved", "closed")
@@ -172,18 +174,22 @@ def _row(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
     return {r[key]: r for r in rows}
 
 
-def update_incidents(home: Home, run: CheckRun, catalog: Catalog | None = None) -> dict[str, list[str]]:
-    """Open, update and close incidents from a stored check run; returns ``{"opened", "closed"}`` ids."""
+def update_incidents(home: Home, run_id: str, catalog: Catalog | None = None) -> dict[str, list[str]]:
+    """Open, update and close incidents from the stored check run ``run_id``.
+
+    Returns ``{"opened": [...], "closed": [...]}`` incident ids.
+    """
     if catalog is None:
         from .catalog import load_catalog
         catalog = load_catalog(home)
     tree = load_assessment(home)
-    results = [{"table_name": r.table_name, "dimension": r.dimension, "severity": r.severity, "kind": r.kind,
-                "success": r.success, "unexpected_count": r.unexpected_count, "element_count": r.element_count,
-                "expectation_id": r.expectation_id} for r in run.results]
+    runs = [r for r in latest_runs(home, limit=1000) if r["run_id"] == run_id]
+    if not runs:
+        raise UsageError(f"no stored check run {run_id!r}")
+    at = runs[0]["finished_at"] or runs[0]["started_at"]
+    results = run_results(home, run_id)
     opened: list[str] = []
     closed: list[str] = []
-    at = run.finished_at
     with atomic_write(home, home.results) as con:
         con.execute("BEGIN")
         ensure_schema(con)
@@ -192,36 +198,36 @@ def update_incidents(home: Home, run: CheckRun, catalog: Catalog | None = None) 
         counts = dict(con.execute(
             "SELECT expectation_id, count(*) FROM incidents GROUP BY expectation_id").fetchall())
         events: list[list[Any]] = []
-        for res, row in zip(run.results, results, strict=True):
-            eid = res.expectation_id
+        for res in results:
+            eid = res["expectation_id"]
             current = active.get(eid)
-            if res.success:
+            if res["success"]:
                 if current:
                     con.execute("UPDATE incidents SET status = 'closed', closed_at = ?, updated_at = ?, "
-                                "last_run_id = ? WHERE incident_id = ?", [at, at, run.run_id, current])
-                    events.append(_event(current, at, SYSTEM_ACTOR, "system", "closed", {"run_id": run.run_id}))
+                                "last_run_id = ? WHERE incident_id = ?", [at, at, run_id, current])
+                    events.append(_event(current, at, SYSTEM_ACTOR, "system", "closed", {"run_id": run_id}))
                     closed.append(current)
                 continue
-            s = stake(row, results, tree)
-            rows = res.unexpected_count if res.unexpected_count is not None else (0 if res.error is None else None)
+            s = stake(res, results, tree)
+            rows = res["unexpected_count"]
             if current:
                 con.execute(
                     "UPDATE incidents SET last_seen = ?, last_run_id = ?, rows_affected = ?, element_count = ?, "
                     "severity = ?, indicator_id = ?, points_at_stake = ?, stake = ?, updated_at = ? "
                     "WHERE incident_id = ?",
-                    [at, run.run_id, rows, res.element_count, res.severity, s.indicator_id, s.points,
+                    [at, run_id, rows, res["element_count"], res["severity"], s.indicator_id, s.points,
                      json.dumps(s.details, ensure_ascii=False), at, current])
                 continue
             n = int(counts.get(eid, 0)) + 1
             iid = incident_id(eid, n)
-            spec = catalog.tables.get(res.table_name) if catalog else None
+            spec = catalog.tables.get(res["table_name"]) if catalog else None
             con.execute(insert_sql("incidents"), [
-                iid, eid, res.suite, res.kind, res.table_name, res.column_name, res.dimension, res.severity,
-                res.expectation_type, res.description, "open", at, None, run.run_id, run.run_id, at, at, rows,
-                res.element_count, getattr(spec, "owner", None), getattr(spec, "steward", None), None, None,
-                s.indicator_id, s.points, json.dumps(s.details, ensure_ascii=False), at])
+                iid, eid, res["suite"], res["kind"], res["table_name"], res["column_name"], res["dimension"],
+                res["severity"], res["expectation_type"], res["description"], "open", at, None, run_id, run_id,
+                at, at, rows, res["element_count"], getattr(spec, "owner", None), getattr(spec, "steward", None),
+                None, None, s.indicator_id, s.points, json.dumps(s.details, ensure_ascii=False), at])
             events.append(_event(iid, at, SYSTEM_ACTOR, "system", "opened",
-                                 {"run_id": run.run_id, "rows_affected": rows, "occurrence": n}))
+                                 {"run_id": run_id, "rows_affected": rows, "occurrence": n}))
             opened.append(iid)
         if events:
             con.executemany(insert_sql("incident_events"), events)

@@ -471,6 +471,18 @@ def expectation_frame(con: duckdb.DuckDBPyConnection, run_id: str, expectation_i
                   [run_id, expectation_id])
 
 
+def expectation_history_frame(con: duckdb.DuckDBPyConnection, expectation_id: str,
+                              db: str | None = None) -> pd.DataFrame:
+    """One check over the stored runs, one point per day (the last run of the day), oldest first."""
+    return _frame(con, f"""
+        SELECT day, run_id, started_at, success, unexpected_count, element_count FROM (
+            SELECT r.started_at::DATE AS day, r.run_id, r.started_at, e.success, e.unexpected_count,
+                   e.element_count,
+                   row_number() OVER (PARTITION BY r.started_at::DATE ORDER BY r.started_at DESC) AS k
+            FROM {_q(db, 'expectation_results')} e JOIN {_q(db, 'check_runs')} r USING (run_id)
+            WHERE e.expectation_id = ?) WHERE k = 1 ORDER BY day""", [expectation_id])
+
+
 def metadata_checks_frame(con: duckdb.DuckDBPyConnection, db: str | None = None) -> pd.DataFrame:
     """Metadata-check results of the newest run, failing first."""
     return _frame(con, f"""
