@@ -24,6 +24,8 @@ st.set_page_config(page_title="shopgov", page_icon=":material/verified:", layout
 # (page name, icon, section) in menu order; the page file is pages/<name>.py.
 PAGES = [
     ("overview", ":material/dashboard:", "governance"),
+    ("incidents", ":material/crisis_alert:", "governance"),
+    ("freshness", ":material/schedule:", "governance"),
     ("quality", ":material/fact_check:", "governance"),
     ("catalog", ":material/menu_book:", "governance"),
     ("listings", ":material/sell:", "assessment"),

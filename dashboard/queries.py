@@ -295,3 +295,64 @@ def _assessment(root: str, version: Version) -> dict:
 def assessment(home: Home) -> dict:
     """The latest assessment with its parsed payload, its domains and the score history."""
     return _assessment(str(home.root), data_version(home))
+
+
+# ---------------------------------------------------------------- incidents and freshness
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _incidents(root: str, version: Version, status: str) -> list[dict]:
+    from governance import incidents as inc
+
+    return inc.incidents(get_home(root), status)
+
+
+def incidents(home: Home, status: str = "open") -> list[dict]:
+    """Incidents in fix-first order (``open``: open and acknowledged; ``all``)."""
+    return _incidents(str(home.root), data_version(home), status)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _incident(root: str, version: Version, incident_id: str) -> dict | None:
+    from governance import incidents as inc
+
+    return inc.get_incident(get_home(root), incident_id)
+
+
+def incident(home: Home, incident_id: str) -> dict | None:
+    """One incident with its events, or None."""
+    return _incident(str(home.root), data_version(home), incident_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _check_history(root: str, version: Version, expectation_id: str) -> pd.DataFrame:
+    if not {"check_runs", "expectation_results"} <= _available(root, version)["res"]:
+        return pd.DataFrame()
+    return results(get_home(root), rs.expectation_history_frame, expectation_id)
+
+
+def check_history(home: Home, expectation_id: str) -> pd.DataFrame:
+    """One check per day (last run of the day): success and rows affected."""
+    return _check_history(str(home.root), data_version(home), expectation_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _freshness(root: str, version: Version) -> dict:
+    from governance.status import warehouse_status
+
+    return warehouse_status(get_home(root))
+
+
+def freshness(home: Home) -> dict:
+    """Per table: rows, newest row, age against its SLA (see :func:`governance.status.warehouse_status`)."""
+    return _freshness(str(home.root), data_version(home))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _daily_rows(root: str, version: Version, table: str, column: str) -> pd.DataFrame:
+    return query(get_home(root), f'SELECT "{column}"::DATE AS day, count(*) AS rows FROM wh."{table}" '
+                 f'WHERE "{column}" IS NOT NULL GROUP BY 1 ORDER BY 1')
+
+
+def daily_rows(home: Home, table: str, column: str) -> pd.DataFrame:
+    """Rows per day of ``table`` by its date column ``column``."""
+    return _daily_rows(str(home.root), data_version(home), table, column)

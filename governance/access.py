@@ -53,9 +53,11 @@ ACTIONS: dict[str, str] = {
     "edit_questionnaire": "Answer the maturity questionnaire and upload evidence.",
     "recompute_assessment": "Recompute the maturity assessment.",
     "manage_users": "Add and remove users, change roles and passwords.",
+    "manage_incidents": "Acknowledge, assign, comment on, set due dates of and resolve incidents.",
 }
 # The dashboard's pages (dashboard/pages/<name>.py); roles.yaml says which action each needs.
-PAGES = ("overview", "quality", "catalog", "listings", "assessment", "reports", "sites", "users")
+PAGES = ("overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports",
+         "sites", "users")
 
 ROW_ACTION = "view_rows"  # masked row-level data, in pages and in report files
 DOWNLOAD_ACTION = "download_reports"  # report files

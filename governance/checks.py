@@ -110,6 +110,7 @@ class CheckRun:
     data_docs_path: str | None
     notifications: list[dict[str, Any]] = field(default_factory=list)
     pruned_runs: int = 0
+    incidents: dict[str, list[str]] = field(default_factory=dict)  # {"opened": [...], "closed": [...]}
 
     @property
     def n_expectations(self) -> int:
@@ -164,7 +165,7 @@ class CheckRun:
                 "by_table_dimension": [asdict(s) for s in self.scores
                                        if s.table_name != "*" and s.dimension != "*"],
             },
-            "notifications": self.notifications,
+            "notifications": self.notifications, "incidents": self.incidents,
         }
 
 
@@ -555,7 +556,7 @@ def run_checks(
         if problems:
             raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
     ensure_warehouse(home, catalog)  # a catalog edited since the last load is synced first
-    actions = load_actions(notifications or resolve(home, "notifications.yaml"))
+    actions = load_actions(notifications or resolve(home, "notifications.yaml"), home=home)
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = f"chk-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     t0 = time.perf_counter()
@@ -594,6 +595,8 @@ def run_checks(
     retention = retention or Retention()
     if store:
         run.pruned_runs = save_run(home, run, retention)
+        from .incidents import update_incidents
+        run.incidents = update_incidents(home, run.run_id, catalog)
     if docs:
         prune_docs(home.data_docs, retention.days)
     _log_run(home, run)

@@ -9,6 +9,7 @@ PII-classified columns are removed, and free text (exception messages) is scrubb
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -98,3 +99,23 @@ def prune(folder: Path, keep_days: int | None) -> int:
         if not any(d.iterdir()):
             shutil.rmtree(d, ignore_errors=True)
     return deleted
+
+
+def validation_page(folder: Path, run_id: str | None, suite: str | None) -> Path | None:
+    """The Data Docs page of one suite's validation in run ``run_id`` (else the site index; None: no docs)."""
+    root = folder / "validations"
+    if run_id and suite and root.is_dir():
+        pages = sorted(p for p in (root / suite).glob(f"**/{run_id}/**/*.html"))
+        if pages:
+            return pages[-1]
+    index = folder / "index.html"
+    return index if index.exists() else None
+
+
+_EXTERNAL = re.compile(r"""<(script|link)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//[^>]*>(?:\s*</script>)?""",
+                       re.IGNORECASE)
+
+
+def self_contained(page: Path) -> str:
+    """A Data Docs page's HTML with every reference to another host removed (shown inline, offline)."""
+    return _EXTERNAL.sub("", page.read_text(encoding="utf-8", errors="replace"))

@@ -35,6 +35,7 @@ from pydantic import Field, field_validator
 from .config import DEFAULTS, Strict, load_model
 from .errors import ShopgovError
 from .gx_private import NotifyOn, should_notify
+from .paths import Home, get_home
 from .privacy import scrub_text
 
 log = logging.getLogger(__name__)
@@ -42,15 +43,22 @@ EXAMPLE_FILE = DEFAULTS / "notifications.yaml"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def summarize(checkpoint_result: Any) -> dict[str, Any]:
-    """A small JSON-able summary of a GX ``CheckpointResult``: counts and ids, no values."""
+def summarize(checkpoint_result: Any, home: Home | None = None) -> dict[str, Any]:
+    """A small JSON-able summary of a GX ``CheckpointResult``: counts and ids, no values.
+
+    With ``home``, ``incidents`` names what the run opens (``new``: expectation ids failing
+    with no active incident) and closes (``resolved``: incident ids whose check passed).
+    """
     suites = []
+    failing: set[str] = set()
+    passing: set[str] = set()
     for ident, res in checkpoint_result.run_results.items():
         failed = []
         for r in res.results:
+            meta = r.expectation_config.meta or {}
+            (passing if r.success else failing).add(str(meta.get("id")))
             if r.success:
                 continue
-            meta = r.expectation_config.meta or {}
             result = r.result or {}
             failed.append({
                 "id": meta.get("id"), "type": r.expectation_config.type, "table": meta.get("table"),
@@ -69,11 +77,15 @@ def summarize(checkpoint_result: Any) -> dict[str, Any]:
             "failed": stats.get("unsuccessful_expectations"), "failed_expectations": failed,
         })
     run_id = checkpoint_result.run_id
-    return {
+    out = {
         "source": "shopgov", "event": "check_run", "run_id": getattr(run_id, "run_name", None),
         "run_time": str(getattr(run_id, "run_time", "")), "success": bool(checkpoint_result.success),
         "suites": suites,
     }
+    if home is not None:
+        from .incidents import changes_since_last_run
+        out["incidents"] = changes_since_last_run(home, failing, passing)
+    return out
 
 
 class WebhookAction(ValidationAction):
@@ -84,12 +96,13 @@ class WebhookAction(ValidationAction):
     headers: dict[str, str] = {}
     notify_on: NotifyOn = "failure"
     timeout: float = 10.0
+    home: str | None = None  # the shopgov home: the summary then names new and resolved incidents
 
     def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
         if not should_notify(self, checkpoint_result, self.notify_on):
             return {"webhook": "not required"}
         try:
-            resp = requests.post(self.url, json=summarize(checkpoint_result), headers=self.headers,
+            resp = requests.post(self.url, json=summarize(checkpoint_result, get_home(self.home) if self.home else None), headers=self.headers,
                                  timeout=self.timeout)
             resp.raise_for_status()
         except requests.RequestException as e:
@@ -157,8 +170,11 @@ def load_notifications(path: Path) -> NotificationsSpec:
     return load_model(path, NotificationsSpec)
 
 
-def load_actions(path: Path) -> list[ValidationAction]:
-    """The GX actions configured in ``path`` (none if the file does not exist)."""
+def load_actions(path: Path, home: Home | None = None) -> list[ValidationAction]:
+    """The GX actions configured in ``path`` (none if the file does not exist).
+
+    With ``home``, webhook summaries also name the run's new and resolved incidents.
+    """
     if not path.exists():
         return []
     spec = load_notifications(path)
@@ -171,7 +187,7 @@ def load_actions(path: Path) -> list[ValidationAction]:
             name = cfg.pop("name", f"{kind}_{i}")
             try:
                 if kind == "webhook":
-                    actions.append(WebhookAction(name=name, **cfg))
+                    actions.append(WebhookAction(name=name, home=str(home.root) if home else None, **cfg))
                 elif kind == "slack":
                     hook = cfg.pop("webhook", None)
                     actions.append(SlackNotificationAction(

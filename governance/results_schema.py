@@ -40,7 +40,7 @@ from .errors import ShopgovError
 from .paths import Home
 from .warehouse import connect_read
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -101,6 +101,22 @@ TABLES: dict[str, Columns] = {
         ("dimension", "VARCHAR"), ("checks_total", "INTEGER"), ("checks_passed", "INTEGER"),
         ("pass_share", "DOUBLE"), ("row_weighted_pass_rate", "DOUBLE"),
     ),
+    # Incidents of failing checks (lifecycle: governance.incidents), one row per incident.
+    "incidents": (
+        ("incident_id", "VARCHAR"), ("expectation_id", "VARCHAR"), ("suite", "VARCHAR"), ("kind", "VARCHAR"),
+        ("table_name", "VARCHAR"), ("column_name", "VARCHAR"), ("dimension", "VARCHAR"), ("severity", "VARCHAR"),
+        ("expectation_type", "VARCHAR"), ("description", "VARCHAR"), ("status", "VARCHAR"),
+        ("opened_at", "TIMESTAMP"), ("closed_at", "TIMESTAMP"), ("first_run_id", "VARCHAR"),
+        ("last_run_id", "VARCHAR"), ("first_seen", "TIMESTAMP"), ("last_seen", "TIMESTAMP"),
+        ("rows_affected", "BIGINT"), ("element_count", "BIGINT"), ("owner", "VARCHAR"), ("steward", "VARCHAR"),
+        ("assignee", "VARCHAR"), ("due_date", "DATE"), ("indicator_id", "VARCHAR"),
+        ("points_at_stake", "DOUBLE"), ("stake", "JSON"), ("updated_at", "TIMESTAMP"),
+    ),
+    # Every change of an incident: opened / closed by a run, ack / assign / comment / due / resolve by people.
+    "incident_events": (
+        ("event_id", "VARCHAR"), ("incident_id", "VARCHAR"), ("event_at", "TIMESTAMP"), ("actor", "VARCHAR"),
+        ("role", "VARCHAR"), ("action", "VARCHAR"), ("detail", "JSON"),
+    ),
 }
 
 # Tables created by the job that fills them (see the module docstring).
@@ -135,6 +151,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
              for name, kind in (("kind", "VARCHAR"), ("n_values", "BIGINT"), ("n_scanned", "BIGINT"),
                                 ("excerpt", "VARCHAR"), ("run_id", "VARCHAR"))),
     3: (),  # adds site_bundles, site_domains and site_scores (created from TABLES)
+    4: (),  # adds the incidents and incident_events tables (created from TABLES)
 }
 
 _VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version ("
@@ -433,6 +450,27 @@ def latest_site_domains(home: Home) -> list[dict[str, Any]]:
                ORDER BY d.domain_id, d.site_id"""))
 
 
+
+def list_incidents(home: Home) -> list[dict[str, Any]]:
+    """Every incident (every column), newest first; empty before the first run that stored one."""
+    with _open(home, "incidents") as con:
+        if con is None:
+            return []
+        return _dicts(con.execute("SELECT * FROM incidents ORDER BY opened_at DESC, incident_id"))
+
+
+def incident_events(home: Home, incident_id: str) -> list[dict[str, Any]]:
+    """The events of one incident, oldest first (``detail`` parsed from JSON)."""
+    with _open(home, "incident_events") as con:
+        if con is None:
+            return []
+        rows = _dicts(con.execute("SELECT * FROM incident_events WHERE incident_id = ? ORDER BY event_at, event_id",
+                                  [incident_id]))
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if isinstance(r.get("detail"), str) and r["detail"] else {}
+    return rows
+
+
 # ---------------------------------------------------------------- frame readers (open connection)
 
 def _q(db: str | None, table: str) -> str:
@@ -518,6 +556,18 @@ def expectation_frame(con: duckdb.DuckDBPyConnection, run_id: str, expectation_i
     """One expectation result of one run (0 or 1 rows, every column)."""
     return _frame(con, f"SELECT * FROM {_q(db, 'expectation_results')} WHERE run_id = ? AND expectation_id = ? LIMIT 1",
                   [run_id, expectation_id])
+
+
+def expectation_history_frame(con: duckdb.DuckDBPyConnection, expectation_id: str,
+                              db: str | None = None) -> pd.DataFrame:
+    """One check over the stored runs, one point per day (the last run of the day), oldest first."""
+    return _frame(con, f"""
+        SELECT day, run_id, started_at, success, unexpected_count, element_count FROM (
+            SELECT r.started_at::DATE AS day, r.run_id, r.started_at, e.success, e.unexpected_count,
+                   e.element_count,
+                   row_number() OVER (PARTITION BY r.started_at::DATE ORDER BY r.started_at DESC) AS k
+            FROM {_q(db, 'expectation_results')} e JOIN {_q(db, 'check_runs')} r USING (run_id)
+            WHERE e.expectation_id = ?) WHERE k = 1 ORDER BY day""", [expectation_id])
 
 
 def metadata_checks_frame(con: duckdb.DuckDBPyConnection, db: str | None = None) -> pd.DataFrame:

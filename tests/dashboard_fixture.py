@@ -14,6 +14,7 @@ import json
 from datetime import datetime, timedelta
 
 from governance.access import record_report
+from governance.incidents import update_incidents
 from governance.paths import Home
 from governance.results_schema import columns, ensure_schema, insert_sql
 from governance.warehouse import atomic_write, ensure_warehouse
@@ -201,6 +202,8 @@ def build_home(home: Home, *, runs: int = 3, listings: bool = True, assessments:
     _load_warehouse(home)
     if runs or listings or assessments:
         _results(home, runs, listings, assessments, start or datetime(2026, 1, 10, 2, 0))
+    for i in range(runs):  # incidents follow the runs, as run_checks does after each
+        update_incidents(home, f"run-{i + 1:03d}")
     (home.data_docs / "index.html").write_text("<html><body>Data Docs</body></html>")
     home.reports.mkdir(parents=True, exist_ok=True)
     (home.reports / "assessment.json").write_text(json.dumps({"overall_level": 2}))

@@ -256,6 +256,9 @@ def test_failures_are_notified_through_gx_actions(home, webhook_server, monkeypa
     failed_ids = {f["id"] for f in products["failed_expectations"]}
     assert failed_ids == {r.expectation_id for r in run.results if r.suite == "products" and not r.success}
     assert "blocks" in paths["/slack"] or "text" in paths["/slack"]
+    # the summary names the incidents the run opens (none were open before)
+    assert set(hook["incidents"]["new"]) == {r.expectation_id for r in run.results if not r.success}
+    assert hook["incidents"]["resolved"] == [] and set(run.incidents["opened"]) and run.incidents["closed"] == []
 
     _Hook.received = []
     home_clean = home.root.parent / "clean"

@@ -22,7 +22,7 @@ from governance.warehouse import ensure_warehouse
 
 APP = "dashboard/app.py"
 PASSWORD = "test-password"
-PAGES = ["overview", "quality", "catalog", "listings", "assessment", "reports"]
+PAGES = ["overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -241,3 +241,17 @@ def test_old_module_names_still_import():
     assert check_store.latest_runs is rs.latest_runs and check_store.volume_history is rs.volume_history
     assert store.load_assessment is rs.load_assessment and store.domain_history is rs.domain_history
     assert store.list_assessments is rs.list_assessments
+
+
+def test_version_1_file_gets_the_incident_tables(home):
+    with atomic_write(home, home.results) as con:
+        for statement in LEGACY_V1_DDL:
+            con.execute(statement)
+        con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP, description VARCHAR)")
+        con.execute("INSERT INTO schema_version VALUES (1, now()::TIMESTAMP, 'v1')")
+    assert rs.list_incidents(home) == []  # readers tolerate the missing table
+    with atomic_write(home, home.results) as con:
+        assert rs.ensure_schema(con) == rs.SCHEMA_VERSION >= 2
+    layout = _layout(home.results)
+    assert {"incidents", "incident_events"} <= set(layout)
+    assert [v for v, _ in _version_rows(home.results)] == list(range(1, rs.SCHEMA_VERSION + 1))

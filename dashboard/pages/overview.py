@@ -22,6 +22,21 @@ if run is None and assessment is None:
     ui.empty_state("no_results")
     st.stop()
 
+# ------------------------------------------------------------------ fix first
+open_incidents = queries.incidents(ctx.home, "open") if "incidents" in av["res"] else []
+st.subheader(t("overview.fix_first"), help=t("overview.fix_first_help"))
+if not open_incidents:
+    st.caption(t("overview.no_incidents"))
+for r in open_incidents[:5]:
+    st.page_link("pages/incidents.py", query_params={"id": r["incident_id"]},
+                 icon=":material/error:" if r["severity"] in ("critical", "high") else ":material/warning:",
+                 label=t("overview.fix_line", severity=t(f"severity.{r['severity']}"), check=r["expectation_id"],
+                         table=r["table_name"], rows="—" if r["rows_affected"] is None else fmt_int(r["rows_affected"]),
+                         owner=r["owner"] or "—", points=fmt_num(r["points_at_stake"] or 0)))
+if len(open_incidents) > 5:
+    st.page_link("pages/incidents.py", label=t("overview.all_incidents", n=len(open_incidents)),
+                 icon=":material/list:")
+
 # ------------------------------------------------------------------ headline numbers
 trend = data["trend"]
 severity = data["severity"]
@@ -45,6 +60,8 @@ if not trend.empty:
     delta = (last["row_weighted_pass_rate"] - trend.iloc[-2]["row_weighted_pass_rate"]) if len(trend) > 1 else None
     cols[2].metric(t("overview.quality_score"), fmt_pct(last["row_weighted_pass_rate"]),
                    delta=None if delta is None else f"{delta * 100:+.1f} pp",
+                   delta_color="off" if delta is not None and round(delta * 100, 1) == 0 else "normal",
+                   delta_arrow="off" if delta is not None and round(delta * 100, 1) == 0 else "auto",
                    help=t("overview.quality_help"), border=True)
 else:
     cols[2].metric(t("overview.quality_score"), "—", border=True)
@@ -56,6 +73,13 @@ if run:
                    delta_color="off", delta_arrow="off", help=t("overview.last_run_help"), border=True)
 else:
     cols[4].metric(t("overview.last_run"), "—", border=True)
+
+fresh = [r for r in queries.freshness(ctx.home)["tables"] if r["fresh"] is not None]
+if fresh:
+    breached = [r["table"] for r in fresh if not r["fresh"]]
+    st.page_link("pages/freshness.py", icon=":material/schedule:",
+                 label=f"{t('overview.freshness_tile')}: {len(fresh) - len(breached)}/{len(fresh)}"
+                 + (f" · {t('overview.freshness_breach', n=len(breached))}: {', '.join(breached)}" if breached else ""))
 
 if assessment and assessment.get("provisional"):
     st.warning(t("overview.provisional"), icon=":material/hourglass_top:")
