@@ -18,10 +18,10 @@ from rich.markup import escape
 
 from governance.privacy import scrub_text
 
-from . import assess, check, config, dashboard, data, demo, model, users
+from . import anomalies, assess, check, config, dashboard, data, demo, model, users
 from .common import CONTEXT_SETTINGS, EXIT_ERROR, EXIT_OK, EXIT_USAGE, console
 
-FEATURES = (assess, check, config, dashboard, data, demo, model, users)
+FEATURES = (assess, check, anomalies, config, dashboard, data, demo, model, users)
 
 
 def build_app() -> typer.Typer:
