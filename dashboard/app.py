@@ -29,10 +29,11 @@ PAGES = [
     ("listings", ":material/sell:", "assessment"),
     ("assessment", ":material/insights:", "assessment"),
     ("reports", ":material/description:", "assessment"),
+    ("anomalies", ":material/robot_2:", "assessment"),
     ("users", ":material/manage_accounts:", "admin"),
 ]
 # Planned pages, shown disabled in the menu until their release.
-PLANNED = [("personal_data", ":material/shield_person:"), ("anomalies", ":material/robot_2:")]
+PLANNED = [("personal_data", ":material/shield_person:")]
 
 
 def _sidebar(user: dict) -> None:

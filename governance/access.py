@@ -55,7 +55,7 @@ ACTIONS: dict[str, str] = {
     "manage_users": "Add and remove users, change roles and passwords.",
 }
 # The dashboard's pages (dashboard/pages/<name>.py); roles.yaml says which action each needs.
-PAGES = ("overview", "quality", "catalog", "listings", "assessment", "reports", "users")
+PAGES = ("overview", "quality", "catalog", "listings", "assessment", "reports", "anomalies", "users")
 
 ROW_ACTION = "view_rows"  # masked row-level data, in pages and in report files
 DOWNLOAD_ACTION = "download_reports"  # report files

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-COMMANDS = ["init", "sample", "ingest", "status", "check", "train", "flag", "assess", "report", "dashboard", "users", "demo"]
+COMMANDS = ["init", "sample", "ingest", "status", "check", "anomalies", "train", "flag", "assess", "report", "dashboard",
+            "users", "demo"]
 
 
 def shopgov(*args, env=None):
@@ -74,4 +75,4 @@ def test_commands_are_registered_explicitly_without_import_cycles():
     names = [c.name or c.callback.__name__ for c in a.registered_commands]
     assert names == [c.name or c.callback.__name__ for c in b.registered_commands]
     assert [g.name for g in a.registered_groups] == ["questionnaire", "config", "users"]
-    assert {"assess", "report", "check", "dashboard", "init", "demo", "train", "flag"} <= set(names)
+    assert {"assess", "report", "check", "anomalies", "dashboard", "init", "demo", "train", "flag"} <= set(names)

@@ -36,9 +36,10 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
                  where: str = "input") -> pd.DataFrame:
     """One row per session: ``OUTPUT_COLUMNS`` then ``EXTRA_COLUMNS``, most anomalous first.
 
-    The shipped scorer needs no trained model: ``anomaly_score`` is the larger of the rule
-    margin and the Isolation Forest margin (forest fitted on this batch, margin = distance from
-    the batch median in units of ``IF_MAD_K`` robust deviations); ``flagged`` = score >= 1.
+    The shipped scorer (``detectors.SHIPPED``, chosen on the dev split) needs no trained model:
+    ``anomaly_score`` is the rules' margin, ``flagged`` = score >= 1. An Isolation Forest fitted
+    on this batch is scored too (``score_iforest``; ISOLATED in the reasons of flagged sessions
+    it also finds unusual).
     ``model`` (a trained :class:`Detectors`) only adds its GBM/GRU scores for comparison;
     ``home`` is accepted for symmetry and unused.
     """
