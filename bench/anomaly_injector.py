@@ -21,6 +21,7 @@ KINDS = ("crawler", "click_farm", "short_burst", "slow_scraper", "coordinated_ca
 UNITS = {"crawler": 30, "click_farm": 2, "short_burst": 30, "slow_scraper": 30, "coordinated_campaign": 2,
          "replay": 8, "order_brushing": 10}
 S = 1_000_000
+MAX_GAP_US = 25 * 60 * S  # replayed gaps stay under the 30-minute session split
 
 
 class _Ctx:
@@ -122,6 +123,7 @@ def _replay(c: _Ctx, sessions: list[pd.DataFrame]) -> None:
         if len(src) > 4 and c.rng.random() < 0.15:
             keep[int(c.rng.integers(2, len(src) - 2))] = False
         gaps = np.diff(np.r_[0, rel]) * c.rng.uniform(0.8, 1.2) * c.rng.uniform(0.85, 1.15, len(rel))
+        gaps = np.minimum(gaps, MAX_GAP_US)  # one replay = one session (no 30-minute split)
         ts = c.start() + np.cumsum(gaps).astype(np.int64)
         c.add("replay", ts[keep], src["item_id"].to_numpy(object)[keep], src["event_type"].to_numpy(object)[keep])
 
@@ -145,12 +147,24 @@ def _brushing(c: _Ctx) -> None:
         c.add("order_brushing", t0 + int(c.rng.integers(0, 30 * 60)) * S + rel, np.array(items, object), types)
 
 
+def _source_sessions(df: pd.DataFrame) -> pd.Series:
+    """Session key per row: ``session_id``, else the user's events split at 30 minutes of inactivity.
+
+    Replays copy one SESSION: copying all of a user's events (days apart in Taobao) would
+    become several sessions per replay and overcount the kind.
+    """
+    if "session_id" in df.columns:
+        return df["session_id"].astype(str)
+    d = df.sort_values(["user_id", "ts_us"], kind="stable")
+    new = (d["user_id"] != d["user_id"].shift()) | (d["ts_us"].diff() > 30 * 60 * S)
+    return new.cumsum().reindex(df.index)
+
+
 def inject(df: pd.DataFrame, seed: int = 2024, units: dict[str, int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``df`` has user_id, item_id, event_type, ts_us (int us) and optionally session_id, category_id."""
     rng = np.random.default_rng(seed)
     c = _Ctx(df, rng)
-    key = "session_id" if c.has_session else "user_id"
-    groups = [g for _, g in df.sort_values("ts_us").groupby(key, sort=False) if 3 <= len(g) <= 20]
+    groups = [g for _, g in df.sort_values("ts_us", kind="stable").groupby(_source_sessions(df), sort=False) if 3 <= len(g) <= 20]
     for kind in KINDS:
         for _ in range((units or UNITS)[kind]):
             if kind == "replay":

@@ -32,10 +32,11 @@ PAGES = [
     ("assessment", ":material/insights:", "assessment"),
     ("reports", ":material/description:", "assessment"),
     ("sites", ":material/hub:", "assessment"),
+    ("anomalies", ":material/robot_2:", "assessment"),
     ("users", ":material/manage_accounts:", "admin"),
 ]
 # Planned pages, shown disabled in the menu until their release.
-PLANNED = [("personal_data", ":material/shield_person:"), ("anomalies", ":material/robot_2:")]
+PLANNED = [("personal_data", ":material/shield_person:")]
 
 
 def _sidebar(user: dict) -> None:

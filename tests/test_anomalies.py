@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -130,3 +132,75 @@ def test_saved_model_is_loaded_for_scoring(tmp_path, tiny_model, generated):
     a = score_events(events.head(3000), tiny_model)
     b = score_events(events.head(3000), loaded)
     assert np.allclose(a.sort_values("session_id")["anomaly_score"], b.sort_values("session_id")["anomaly_score"])
+
+
+def _cli(*args, home=None):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "160"} | ({"SHOPGOV_HOME": str(home.root)} if home is not None else {})
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_shipped_scorer_needs_no_trained_model_and_flags_at_one(generated):
+    events, ev, _, kinds = generated
+    scored = score_events(events)
+    assert scored.attrs["model_version"] == "rules-v2" and scored.attrs["threshold"] == 1.0
+    assert (scored["flagged"] == (scored["anomaly_score"] >= 1.0)).all()
+    assert scored["score_gbm"].isna().all()  # comparison columns only when a trained model is passed
+    kind = pd.Series(kinds, index=ev.session_ids.astype(str))
+    flagged = scored.set_index("session_id")["flagged"]
+    for k in KINDS:
+        assert flagged[kind.index[kind == k]].mean() >= 0.8, k
+    assert flagged[kind.index[kind == "human"]].mean() <= 0.02
+    assert (scored.loc[scored["flagged"], "reasons"] != "").all()
+    assert scored["score_iforest"].notna().all() and scored["score_iforest"].nunique() > 1
+
+
+def test_cli_scores_a_file_and_rejects_bad_input(tmp_path):
+    rows = ["user_id,item_id,event_type,ts"] + [f"bot,{1000 + i},view,{1714557600 + i}" for i in range(30)]
+    rows += [f"h{u},{u},view,{1714557600 + u * 50}" for u in range(20)]
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out.csv"
+    r = _cli("anomalies", "--input", str(src), "--output", str(out), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["n_sessions"] == 21 and doc["n_flagged"] >= 1
+    assert list(pd.read_csv(out).columns[:5]) == OUTPUT_COLUMNS
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user_id,item_id,ts\nu1,1,2024-05-01T10:00:00\n")
+    r = _cli("anomalies", "--input", str(bad), "--output", str(out))
+    assert r.returncode == 2 and "'event_type'" in r.stderr and "bad.csv" in r.stderr
+    r = _cli("anomalies", "--input", str(src))
+    assert r.returncode == 2 and "--output" in r.stderr
+
+
+def test_cli_scores_the_warehouse_and_check_reports_anomalies(home, tmp_path):
+    from check_fixtures import AS_OF, home_with
+
+    manifest = home_with("dirty", home)
+    r = _cli("anomalies", "--partition", "all", "--json", "-", home=home)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["n_events"] > 10_000 and doc["checks"] and doc["run_id"]
+    assert {c["check"] for c in doc["checks"]} == {"behaviour_anomaly_share"}
+    assert sum(c["n_events"] for c in doc["checks"]) == doc["n_events"]
+    assert rs.latest_anomaly_run(home)["run_id"] == doc["run_id"]
+    keys = {d["defect"]: d["keys"] for d in manifest["defects"]}
+    bots = set(keys["bot_high_rate"] + keys["bot_regular_interval"])  # session ids of the sample's bots
+    flagged = {s["session_id"] for s in rs.anomaly_sessions(home, flagged_only=True, limit=1_000_000)}
+    assert bots and len(bots & flagged) >= 0.8 * len(bots)
+    out = tmp_path / "check.json"
+    r = _cli("check", "--partition", "latest", "--as-of", AS_OF, "--no-docs", "--quiet", "--json", str(out), home=home)
+    assert r.returncode in (0, 1), r.stderr
+    check = json.loads(out.read_text())
+    latest = check["anomalies"]
+    assert latest["partition_date"] == check["partition_date"] and latest["run_id"] != doc["run_id"]
+    assert len(latest["checks"]) >= 1 and latest["n_events"] < doc["n_events"]
+    assert rs.latest_anomaly_run(home)["run_id"] == latest["run_id"]
+    r = _cli("check", "--partition", "latest", "--as-of", AS_OF, "--no-docs", "--quiet", "--no-anomalies",
+             "--json", str(out), home=home)
+    assert "anomalies" not in json.loads(out.read_text())

@@ -22,7 +22,8 @@ from governance.warehouse import ensure_warehouse
 
 APP = "dashboard/app.py"
 PASSWORD = "test-password"
-PAGES = ["overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports"]
+PAGES = ["overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports",
+         "anomalies"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -96,9 +97,9 @@ def test_anonymous_visitor_sees_only_the_login_form(served):
 def test_planned_pages_are_shown_disabled_not_faked(served):
     at = login("admin1")
     sidebar = "\n".join(str(m.value) for m in at.sidebar.markdown) + "\n".join(c.value for c in at.sidebar.caption)
-    assert "Personal data" in sidebar and "Behaviour anomalies" in sidebar
+    assert "Personal data" in sidebar and "Behaviour anomalies" not in sidebar  # anomalies is a real page now
     assert "Coming in a later release" in sidebar
-    assert not any("personal" in b.key or "anomal" in b.key for b in at.sidebar.button if b.key)
+    assert not any("personal" in b.key for b in at.sidebar.button if b.key)
 
 
 def test_wrong_password_is_refused_and_audited(served):
@@ -500,3 +501,77 @@ def test_i18n_has_both_languages_for_every_key_the_pages_use():
     used |= {f"actions.{a}" for a in ACTIONS} | {f"nav.{p}" for p in PAGES}
     assert len(used) > 150
     assert not sorted(used - set(strings))
+
+
+# ------------------------------------------------------------------ behaviour anomalies
+
+BOT_USER = "crawler-000001"
+
+
+@pytest.fixture(scope="module")
+def anomaly_home(tmp_path_factory):
+    """The dashboard home plus a crawler and 60 shoppers in the events, scored by the real scorer."""
+    from assess.anomaly.warehouse import run_warehouse
+    from governance.warehouse import atomic_write
+
+    h = build_home(get_home(tmp_path_factory.mktemp("anom") / "home"))
+    for role in ("admin", "analyst", "viewer"):
+        users.add_user(h, f"{role}1", role, PASSWORD)
+    rows = [(f"b{i}", BOT_USER, "bot-sess", "view", f"p{100 + i}", f"2026-01-11 03:00:{i:02d}") for i in range(60)]
+    for u in range(60):
+        for j, (ev, gap) in enumerate((("view", 0), ("view", 47), ("cart", 130), ("view", 400))):
+            m, sec = divmod(u * 7 + gap, 60)
+            rows.append((f"h{u}_{j}", f"shopper-{u}", f"hs-{u}", ev, f"p{(u * 13 + j) % 40}",
+                         f"2026-01-11 {10 + m // 60:02d}:{m % 60:02d}:{sec:02d}"))
+    with atomic_write(h, h.warehouse) as con:
+        con.executemany("INSERT INTO events (event_id, user_id, session_id, event_type, item_id, ts, device, "
+                        "event_date) VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMP), 'web-desktop', "
+                        "CAST(CAST(? AS TIMESTAMP) AS DATE))", [(*r, r[-1]) for r in rows])
+    run = run_warehouse(h, "all")
+    assert run["n_flagged"] >= 1
+    return h
+
+
+@pytest.fixture
+def anomaly_served(anomaly_home, monkeypatch):
+    monkeypatch.setenv("SHOPGOV_HOME", str(anomaly_home.root))
+    monkeypatch.chdir(ROOT)
+    return anomaly_home
+
+
+def test_anomalies_viewer_sees_aggregates_only(anomaly_served):
+    at = open_page(login("viewer1"), "anomalies")
+    shown = texts(at)
+    assert "Anomalous share of events" in shown and "Anomalous share of traffic per day" in shown
+    assert "Individual sessions are available to analysts" in shown
+    reasons = frames(at)
+    assert "REGULAR_TIMING" in reasons and "Near-constant time between events" in reasons
+    assert BOT_USER not in reasons and "bot-sess" not in reasons and "Session (pseudonym)" not in reasons
+    assert not at.selectbox
+
+
+def test_anomalies_analyst_sees_pseudonymised_sessions_and_a_timeline(anomaly_served):
+    from governance.privacy import pseudonymize
+
+    at = open_page(login("analyst1"), "anomalies")
+    table = frames(at)
+    assert pseudonymize(BOT_USER) in table and BOT_USER not in table and "bot-sess" not in table
+    assert "HIGH_RATE" in table
+    assert at.selectbox(key="anomaly_session") is not None
+    assert "60 events, median gap 1.00 s." in texts(at)
+    actions = [r["action"] for r in audit.read_audit(anomaly_served) if r["user"] == "analyst1"]
+    assert "view_anomaly_sessions" in actions and "view_anomaly_timeline" in actions
+
+
+def test_anomalies_admin_sees_the_page_and_chinese_labels(anomaly_served):
+    at = open_page(login("admin1"), "anomalies")
+    assert pseudonymize_in(frames(at))
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert "行为异常" in texts(at) and not at.exception
+
+
+def pseudonymize_in(table: str) -> bool:
+    from governance.privacy import pseudonymize
+
+    return pseudonymize(BOT_USER) in table

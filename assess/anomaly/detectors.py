@@ -34,8 +34,17 @@ LOG_FEATURES = {"n_events", "span_s", "events_per_min", "gap_mean_s", "n_items",
                 "purchase_without_view", "distinct_categories", "n_id_steps", "campaign_z", "campaign_sessions",
                 "cohort_sessions", "replay_dup", "replay_prefix_dup", "replay_suffix_dup", "replay_set_dup",
                 "shop_orders_per_buyer", "shop_order_z"}
-DETECTORS = ("rules", "iforest", "gbm", "gru", "ensemble")
+DETECTORS = ("rules", "iforest", "rules_if_rank", "rules_if", "gbm", "gru", "ensemble")
 ENSEMBLE_OF = ("rules", "gbm", "gru")
+# The shipped scorer, chosen on the DEV split only by the rule fixed beforehand (best recall at
+# 1% false alarms, then ROC-AUC; see docs/anomalies.md): the transparent rules, flag at margin
+# >= 1. The runner-up "rules_if" (rules OR an Isolation Forest fitted on the scored batch, its
+# margin (score - median) / (IF_MAD_K * MAD), unsupervised) is reported beside it, and the
+# forest's verdict is added to the reasons as ISOLATED.
+SHIPPED = "rules"
+IF_MAD_K = 5.0
+MIN_IF_SESSIONS = 50  # smaller batches: no forest (a forest and a MAD need a crowd)
+SCORER_VERSION = "rules-v2"
 
 
 def matrix(feats: pd.DataFrame) -> np.ndarray:
@@ -61,6 +70,7 @@ RULES: dict[str, str] = {
     "REPLAY": "the same event sequence as sessions of other accounts",
     "BRUSHING": "many orders per buyer, or an order burst, at one shop in one hour",
 }
+REASONS: dict[str, str] = {**RULES, "ISOLATED": "an unusual combination of features (Isolation Forest on the batch)"}
 
 
 def rule_margins(feats: pd.DataFrame) -> pd.DataFrame:
@@ -69,18 +79,20 @@ def rule_margins(feats: pd.DataFrame) -> pd.DataFrame:
     n = f["n_events"]
     z = np.zeros(len(n))
     carts = f["cart_per_view"] > 0
+    multi = (f["n_items"] >= 2) | carts | (f["n_purchases"] > 0)
     m = {
         "HIGH_RATE": np.where(n >= 5, f["events_per_min"] / 40, z),
         "SUBSECOND_GAPS": np.where(n >= 5, f["fast_gap_share"] / 0.5, z),
         "REGULAR_TIMING": np.where(n >= 8, np.minimum(0.12 / np.maximum(np.nan_to_num(f["gap_cv"], nan=1), 1e-3), 10), z),
         "ID_WALK": np.where(f["n_id_steps"] >= 8, np.minimum(
-            (np.nan_to_num(f["id_monotone"], nan=0.5) - 0.5) / 0.4,
+            (np.nan_to_num(f["id_monotone"], nan=0.5) - 0.5) / 0.3,
             0.45 / np.maximum(np.nan_to_num(f["id_step_log"], nan=1), 0.01)), z),
         "CATALOGUE_SWEEP": np.where((np.nan_to_num(f["distinct_item_share"]) >= 0.95) & ~carts
                                     & (f["n_purchases"] == 0), f["n_items"] / 40, z),
         "PURCHASE_WITHOUT_VIEW": f["purchase_without_view"],
         "CAMPAIGN_BURST": np.where(f["campaign_sessions"] >= 8, f["campaign_z"] / 10, z),
-        "COHORT": f["cohort_sessions"] / 8,
+        # look-only sessions on one popular item are shoppers, not a cohort (tuned on the dev split)
+        "COHORT": np.where(multi, f["cohort_sessions"] / 8, z),
         "REPLAY": np.maximum.reduce([f["replay_dup"], f["replay_prefix_dup"], f["replay_suffix_dup"]]) / 2,
         "BRUSHING": np.maximum(f["shop_orders_per_buyer"] / 3, f["shop_order_z"] / 10),
     }
@@ -89,6 +101,70 @@ def rule_margins(feats: pd.DataFrame) -> pd.DataFrame:
 
 def rule_score(margins: pd.DataFrame) -> np.ndarray:
     return margins.to_numpy().max(axis=1)
+
+
+# ------------------------------------------------------------------------ unsupervised, on the batch
+
+def fill_matrix(feats: pd.DataFrame) -> np.ndarray:
+    """:func:`matrix` with NaN replaced by the batch's column medians (0 where all NaN)."""
+    x = matrix(feats)
+    if not len(x):
+        return x
+    with np.errstate(all="ignore"):
+        med = np.nanmedian(np.where(np.isnan(x).all(axis=0), 0.0, x), axis=0)
+    return np.where(np.isnan(x), med, x)
+
+
+def iforest_batch(feats: pd.DataFrame, seed: int = 7) -> np.ndarray:
+    """Isolation Forest fitted on the batch itself; raw anomaly score (higher = stranger)."""
+    if len(feats) < MIN_IF_SESSIONS:
+        return np.zeros(len(feats))
+    xf = fill_matrix(feats)
+    forest = IsolationForest(n_estimators=100, max_samples=min(256, len(xf)), random_state=seed).fit(xf)
+    return -forest.score_samples(xf)
+
+
+def robust_margin(x: np.ndarray, k: float = IF_MAD_K) -> np.ndarray:
+    """(x - median) / (k * 1.4826 * MAD): >= 1 beyond k robust standard deviations."""
+    if len(x) < MIN_IF_SESSIONS:
+        return np.zeros(len(x))
+    med = float(np.median(x))
+    mad = 1.4826 * float(np.median(np.abs(x - med)))
+    return (x - med) / max(k * mad, 1e-9)
+
+
+def pct_rank(x: np.ndarray) -> np.ndarray:
+    return pd.Series(x).rank(pct=True, method="average").to_numpy() if len(x) else np.zeros(0)
+
+
+def combine(rules: np.ndarray, iforest: np.ndarray) -> dict[str, np.ndarray]:
+    """The candidates built from rules and IF: rank average, max of margins (>= 1 = flag), rules."""
+    return {"rules_if_rank": (pct_rank(rules) + pct_rank(iforest)) / 2,
+            "rules_if": np.maximum(rules, robust_margin(iforest)), "rules": rules}
+
+
+def batch_reasons(feats: pd.DataFrame, margins: pd.DataFrame, if_margin: np.ndarray, flagged: np.ndarray,
+                  top: int = 3) -> list[str]:
+    """Rule codes that fired (ISOLATED for the forest) plus the features furthest from the batch."""
+    x = fill_matrix(feats)
+    if not len(x):
+        return []
+    med = np.median(x, axis=0)
+    iqr = np.subtract(*np.percentile(x, [75, 25], axis=0))
+    scale = np.where(iqr > 1e-6, iqr, np.maximum(np.abs(med) * 0.1, 0.1))
+    z = np.abs((x - med) / scale)
+    fired = margins.to_numpy() >= 1
+    names = list(margins.columns)
+    out = []
+    for i in np.arange(len(x)):
+        if not flagged[i]:
+            out.append("")
+            continue
+        codes = [names[j] for j in np.flatnonzero(fired[i])] + (["ISOLATED"] if if_margin[i] >= 1 else [])
+        best = np.argsort(-z[i])[:top]
+        tops = [f"{MODEL_FEATURES[j]}={feats[MODEL_FEATURES[j]].iat[i]:.3g}" for j in best if z[i, j] > 2]
+        out.append("; ".join(codes + ([f"top: {', '.join(tops)}"] if tops else [])))
+    return out
 
 
 # ------------------------------------------------------------------------ sequence model
@@ -244,6 +320,7 @@ class Detectors:
         if fit_iforest and len(x) >= 200:  # unsupervised: fit on the batch itself
             forest = IsolationForest(n_estimators=100, max_samples=256, random_state=7).fit(xf)
         out["iforest"] = -forest.score_samples(xf) if len(x) else np.zeros(0)
+        out.update(combine(out["rules"], out["iforest"]))
         if self.reference:
             out["ensemble"] = self.ensemble(out)
         out["_margins"] = margins  # type: ignore[assignment]
@@ -311,4 +388,4 @@ def fit(ev: Events, feats: pd.DataFrame, kinds: np.ndarray, target_far: float = 
     return det
 
 
-__all__ = ["CART", "PURCHASE", "DETECTORS", "Detectors", "fit", "RULES"]
+__all__ = ["CART", "PURCHASE", "DETECTORS", "Detectors", "fit", "REASONS", "RULES", "SHIPPED"]

@@ -12,8 +12,20 @@ import pandas as pd
 from governance.errors import UsageError
 from governance.paths import Home
 
-from .detectors import Detectors
-from .model import get_model, version_of
+from .detectors import (
+    SCORER_VERSION,
+    SHIPPED,
+    Detectors,
+    batch_reasons,
+    combine,
+    gru_scores,
+    iforest_batch,
+    matrix,
+    robust_margin,
+    rule_margins,
+    rule_score,
+    tokens,
+)
 from .sessions import REQUIRED, US, prepare, session_features
 
 OUTPUT_COLUMNS = ["session_id", "user_id", "anomaly_score", "flagged", "reasons"]
@@ -24,29 +36,42 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
                  where: str = "input") -> pd.DataFrame:
     """One row per session: ``OUTPUT_COLUMNS`` then ``EXTRA_COLUMNS``, most anomalous first.
 
-    ``anomaly_score`` is the ensemble's tail score (higher = more anomalous: 2 means only 1%
-    of clean reference sessions score as high); ``flagged`` uses the model's threshold.
+    The shipped scorer (``detectors.SHIPPED``, chosen on the dev split) needs no trained model:
+    ``anomaly_score`` is the rules' margin, ``flagged`` = score >= 1. An Isolation Forest fitted
+    on this batch is scored too (``score_iforest``; ISOLATED in the reasons of flagged sessions
+    it also finds unusual).
+    ``model`` (a trained :class:`Detectors`) only adds its GBM/GRU scores for comparison;
+    ``home`` is accepted for symmetry and unused.
     """
-    ev = prepare(df, where)  # validate the input before (possibly) training a default model
-    model = model or get_model(home)
+    del home
+    ev = prepare(df, where)
     feats = session_features(ev)
-    s = model.scores(ev, feats)
-    score = s["ensemble"]
-    flagged = score >= model.threshold
+    margins = rule_margins(feats)
+    rules = rule_score(margins)
+    forest = iforest_batch(feats)
+    if_margin = robust_margin(forest)
+    score = combine(rules, forest)[SHIPPED]
+    flagged = score >= 1.0
+    nan = np.full(len(score), np.nan)
+    if model is not None:
+        gbm = model.gbm.predict_proba(matrix(feats))[:, 1]
+        gru = gru_scores(model.gru, *tokens(ev))
+    else:
+        gbm, gru = nan, nan
     out = pd.DataFrame({
         "session_id": ev.session_ids.astype(str),
         "user_id": ev.user_ids[ev.user[ev.starts]].astype(str),
         "anomaly_score": np.round(score, 4),
         "flagged": flagged,
-        "reasons": model.reasons(feats, s["_margins"], flagged),
+        "reasons": batch_reasons(feats, margins, if_margin, flagged),
         "started_at": pd.to_datetime(ev.ts[ev.starts], unit="us", utc=True).tz_localize(None),
         "n_events": feats["n_events"].astype(np.int64).to_numpy(),
-        "score_rules": s["rules"], "score_gbm": s["gbm"], "score_gru": s["gru"], "score_iforest": s["iforest"],
+        "score_rules": rules, "score_gbm": gbm, "score_gru": gru, "score_iforest": forest,
     })
     out = out.sort_values(["anomaly_score", "session_id"], ascending=[False, True], kind="stable")
     out.attrs["n_events"] = len(ev)
-    out.attrs["model_version"] = version_of(model)
-    out.attrs["threshold"] = float(model.threshold)
+    out.attrs["model_version"] = SCORER_VERSION
+    out.attrs["threshold"] = 1.0
     return out.reset_index(drop=True)
 
 

@@ -18,10 +18,23 @@ from rich.markup import escape
 
 from governance.privacy import scrub_text
 
-from . import assess, check, config, dashboard, data, demo, incidents, model, pii, sites, users
+from . import (
+    anomalies,
+    assess,
+    check,
+    config,
+    dashboard,
+    data,
+    demo,
+    incidents,
+    model,
+    pii,
+    sites,
+    users,
+)
 from .common import CONTEXT_SETTINGS, EXIT_ERROR, EXIT_OK, EXIT_USAGE, console
 
-FEATURES = (assess, check, incidents, config, dashboard, data, demo, model, pii, users, sites)
+FEATURES = (assess, check, anomalies, incidents, config, dashboard, data, demo, model, pii, users, sites)
 
 
 def build_app() -> typer.Typer:

@@ -30,6 +30,9 @@ def check(
     keep_runs: Annotated[int, typer.Option(
         "--keep-runs", min=0, help="Runs beyond the newest N are deleted once older than --keep-days (with --keep-days 0: at once); 0 = no count limit.",
     )] = 30,
+    no_anomalies: Annotated[bool, typer.Option(
+        "--no-anomalies", help="Skip behaviour anomaly scoring of the same events partition.",
+    )] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
     home: HomeOption = None,
     json_out: JsonOption = None,
@@ -46,10 +49,34 @@ def check(
                             as_of=as_of, docs=not no_docs, retention=retention)
         if not quiet:
             _print_summary(result)
-        write_json(json_out, result.to_json())
+        payload = result.to_json()
+        if not no_anomalies:
+            payload["anomalies"] = _anomalies(h, result, quiet)
+        write_json(json_out, payload)
         return result.exit_code
 
     run(body)
+
+
+def _anomalies(h, result, quiet: bool) -> dict:
+    """Score the checked events partition for automated traffic; reported, never a failed check."""
+    from assess.anomaly.warehouse import run_warehouse
+    from governance.errors import ShopgovError
+
+    part = result.partition_date or ("all" if result.partition == "all" else "latest")
+    try:
+        res = run_warehouse(h, part)
+    except ShopgovError as e:
+        console.print(f"[yellow]behaviour anomalies not scored:[/yellow] {e}", highlight=False)
+        return {"status": "error", "error": str(e), "checks": []}
+    if not quiet and res["n_events"]:
+        high = [c for c in res["checks"] if not c["success"]]
+        style = "yellow" if high else "green"
+        console.print(f"[{style}]behaviour anomalies[/]: {res['anomalous_share']:.2%} of {res['n_events']:,} events "
+                      f"in {res['n_flagged']:,} flagged sessions ({res['seconds']} s)"
+                      + (f"; above {high[0]['max']:.0%} on {', '.join(c['day'] for c in high)}" if high else ""),
+                      highlight=False)
+    return res
 
 
 def _print_summary(result) -> None:
