@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from governance.access import load_policy
 from governance.paths import Home
 
+from . import throttle
 from .users import User, cookie_key, get_user, verify_password
 
 COOKIE_NAME = "shopgov_session"
 SESSION_MAX_AGE = 7 * 24 * 3600  # seconds a login cookie stays valid
 _SALT = "shopgov.dashboard.login"
+MAX_FAILURES = throttle.MAX_FAILURES  # failed logins (per user, per client) before a lockout
 
 Clock = Callable[[], float]  # seconds since the epoch, like time.time
 
@@ -30,6 +33,33 @@ def authenticate(home: Home, name: str, password: str) -> User | None:
     user = get_user(home, (name or "").strip())
     ok = verify_password(password or "", user.password_hash if user else None)
     return user if ok and user else None
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of :func:`attempt_login`: the account, or why not (``retry_after`` > 0: locked)."""
+
+    user: User | None
+    retry_after: float = 0.0
+
+
+def attempt_login(home: Home, name: str, password: str, client: str | None,
+                  now: Clock = time.time) -> LoginAttempt:
+    """Check a login through the server-side throttle (:mod:`dashboard.throttle`).
+
+    ``client`` identifies the browser's machine (its IP address). While the user name or
+    the client is locked out, the password is not even checked.
+    """
+    keys = throttle.keys(name, client)
+    wait = throttle.retry_after(home, keys, now())
+    if wait > 0:
+        return LoginAttempt(None, wait)
+    user = authenticate(home, name, password)
+    if user is None:
+        throttle.record_failure(home, keys, now())
+        return LoginAttempt(None)
+    throttle.record_success(home, keys[0])
+    return LoginAttempt(user)
 
 
 def fingerprint(user: User) -> str:

@@ -9,15 +9,12 @@ with the cookie key) naming the user and a fingerprint of the password hash.
 from __future__ import annotations
 
 import json
-import time
+import math
 
 import streamlit as st
 
 from . import audit, auth, ui
 from .users import load_users
-
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 30
 
 
 def _session_user(name: str, role: str, fingerprint: str) -> dict:
@@ -92,21 +89,16 @@ def login_page() -> None:
             st.warning(ui.t("auth.no_users"), icon=":material/person_off:")
         if not submitted:
             return
-        locked_until = st.session_state.get("_locked_until", 0.0)
-        if time.time() < locked_until:
-            st.error(ui.t("auth.locked", seconds=int(locked_until - time.time()) + 1))
+        attempt = auth.attempt_login(home, name, password, client=st.context.ip_address)
+        if attempt.retry_after > 0:
+            audit.log_access(home, (name or "").strip()[:64] or None, None, "login_locked")
+            st.error(ui.t("auth.locked", seconds=math.ceil(attempt.retry_after)))
             return
-        user = auth.authenticate(home, name, password)
+        user = attempt.user
         if user is None:
-            failures = st.session_state.get("_failures", 0) + 1
-            st.session_state["_failures"] = failures
             audit.log_access(home, (name or "").strip()[:64] or None, None, "login_failed")
-            if failures >= MAX_FAILURES:
-                st.session_state["_locked_until"] = time.time() + LOCKOUT_SECONDS
-                st.session_state["_failures"] = 0
             st.error(ui.t("auth.invalid"))
             return
-        st.session_state["_failures"] = 0
         st.session_state.pop("logged_out", None)
         st.session_state["user"] = _session_user(user.name, user.role, auth.fingerprint(user))
         st.session_state["_set_cookie"] = auth.issue_token(home, user)

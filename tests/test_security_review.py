@@ -1,0 +1,144 @@
+"""The holes found in the security review of issue #10 (items 3-12), each pinned by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import auth, users
+from governance.errors import UsageError
+
+
+class FakeClock:
+    """A clock the test moves by hand (seconds since the epoch)."""
+
+    def __init__(self, t: float = 1_700_000_000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+PW = "correct-horse-battery"
+
+
+# ------------------------------------------------------------ 3. server-side login throttle
+def test_login_lockout_is_per_user_on_the_server_and_backs_off(home):
+    users.add_user(home, "alice", "analyst", PW)
+    clock = FakeClock()
+    for _ in range(auth.MAX_FAILURES):
+        r = auth.attempt_login(home, "alice", "wrong guess", client="10.0.0.1", now=clock)
+        assert r.user is None and r.retry_after == 0
+    # locked: the right password is refused too, from any client (a fresh browser changes nothing)
+    for client in ("10.0.0.1", "10.0.0.2"):
+        r = auth.attempt_login(home, "alice", PW, client=client, now=clock)
+        assert r.user is None and r.retry_after > 0
+    clock.advance(r.retry_after)
+    assert auth.attempt_login(home, "alice", PW, client="10.0.0.1", now=clock).user.name == "alice"
+    # after a success the count starts again; repeated lockouts grow (exponential backoff)
+    waits = []
+    for _ in range(2):
+        for _ in range(auth.MAX_FAILURES):
+            auth.attempt_login(home, "alice", "wrong guess", client="10.0.0.1", now=clock)
+        waits.append(auth.attempt_login(home, "alice", PW, client="10.0.0.1", now=clock).retry_after)
+        clock.advance(waits[-1])
+        auth.attempt_login(home, "alice", "wrong again", client="10.0.0.1", now=clock)
+        waits.append(auth.attempt_login(home, "alice", PW, client="10.0.0.1", now=clock).retry_after)
+        clock.advance(waits[-1])
+    assert waits[1] > waits[0] and waits[3] > waits[2]
+
+
+def test_login_lockout_is_per_client_across_user_names(home):
+    users.add_user(home, "bob", "viewer", PW)
+    clock = FakeClock()
+    for i in range(auth.MAX_FAILURES):  # one guess per name: no single user reaches the limit
+        auth.attempt_login(home, f"user{i}", "guess-guess", client="203.0.113.9", now=clock)
+    assert auth.attempt_login(home, "bob", PW, client="203.0.113.9", now=clock).retry_after > 0
+    assert auth.attempt_login(home, "bob", PW, client="198.51.100.1", now=clock).user.name == "bob"
+
+
+def test_login_lockout_survives_a_page_reload(home):
+    """The login page itself: a new browser session (AppTest run) is still locked out."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    users.add_user(home, "carol", "viewer", PW)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def attempt(password: str) -> AppTest:
+        at = AppTest.from_file(os.path.join(root, "dashboard", "app.py"), default_timeout=60).run()
+        at.text_input(key="login_name").input("carol")
+        at.text_input(key="login_password").input(password)
+        at.button[0].click().run()
+        assert not at.exception, at.exception
+        return at
+
+    for _ in range(auth.MAX_FAILURES):
+        attempt("not-her-password")
+    at = attempt(PW)  # a reload: new session state
+    assert "user" not in at.session_state
+    assert any("locked" in str(e.value).lower() or "too many" in str(e.value).lower() for e in at.error)
+
+
+# ------------------------------------------------------------ 4. password policy
+@pytest.mark.parametrize("password, role, why", [
+    ("password", "viewer", "too short"),
+    ("12345678", "admin", "too short"),
+    (" " * 8, "admin", "too short"),
+    (" " * 14, "admin", "whitespace"),
+    ("password1234", "viewer", "common"),
+    ("qwertyuiop123", "admin", "common"),
+    ("ten-chars!", "admin", "too short"),  # 10 is enough for a viewer, not for an admin
+    ("dave-the-user", "viewer", "user name"),
+])
+def test_weak_passwords_are_refused(home, password, role, why):
+    name = "dave-the-user" if why == "user name" else "dave"
+    with pytest.raises(UsageError, match=why):
+        users.add_user(home, name, role, password)
+
+
+def test_password_rules_follow_the_role(home):
+    users.add_user(home, "erin", "viewer", "ten-chars!")
+    users.add_user(home, "frank", "admin", "twelve-chars")
+    with pytest.raises(UsageError, match="too short"):
+        users.set_password(home, "frank", "ten-chars!")
+
+
+def test_a_long_password_is_hashed_and_verified_not_a_crash(home, cli):
+    long_pw = "ü-ß-" * 12 + "ü" * 14  # 100 bytes in UTF-8: over bcrypt's 72-byte limit
+    assert len(long_pw.encode()) == 100
+    users.add_user(home, "gina", "admin", long_pw)
+    assert auth.authenticate(home, "gina", long_pw).name == "gina"
+    assert auth.authenticate(home, "gina", long_pw[:-1] + "u") is None  # the last byte counts
+    assert auth.authenticate(home, "gina", long_pw.encode()[:72].decode()) is None  # not truncated
+    # existing plain-bcrypt hashes still verify
+    import bcrypt
+    old = bcrypt.hashpw(b"an-old-password", bcrypt.gensalt()).decode()
+    assert users.verify_password("an-old-password", old)
+
+
+def test_users_add_cli_refuses_weak_passwords_and_takes_long_ones(home, cli, monkeypatch):
+    for pw in ("password", "12345678", " " * 8):
+        monkeypatch.setenv("PW", pw)
+        r = cli("users", "add", "hal", "--role", "admin", "--password-env", "PW", "--home", str(home.root))
+        assert r.exit_code == 2, r.output
+        assert "Traceback" not in r.output
+    long_pw = "a-long-passphrase-" * 5 + "0123456789"  # 100 bytes
+    monkeypatch.setenv("PW", long_pw)
+    r = cli("users", "add", "hal", "--role", "admin", "--password-env", "PW", "--home", str(home.root))
+    assert r.exit_code == 0, r.output
+    assert auth.authenticate(home, "hal", long_pw) is not None
+
+
+@pytest.fixture
+def cli():
+    from typer.testing import CliRunner
+
+    from dashboard.cli import build_app
+
+    app = build_app()
+    runner = CliRunner()
+    return lambda *args, **kw: runner.invoke(app, list(args), **kw)
