@@ -17,11 +17,12 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from governance.access import load_policy
 from governance.paths import Home
 
-from . import throttle
+from . import sessions, throttle
 from .users import User, cookie_key, get_user, verify_password
 
 COOKIE_NAME = "shopgov_session"
-SESSION_MAX_AGE = 7 * 24 * 3600  # seconds a login cookie stays valid
+SESSION_MAX_AGE = sessions.MAX_AGE  # seconds a login cookie stays valid at most
+SESSION_IDLE = sessions.IDLE_TIMEOUT  # seconds without a request before it is refused
 _SALT = "shopgov.dashboard.login"
 MAX_FAILURES = throttle.MAX_FAILURES  # failed logins (per user, per client) before a lockout
 
@@ -76,22 +77,38 @@ def _serializer(home: Home, now: Clock) -> URLSafeTimedSerializer:
 
 
 def issue_token(home: Home, user: User, now: Clock = time.time) -> str:
-    """A signed token naming ``user``, timestamped by ``now`` (the value of the login cookie)."""
-    return _serializer(home, now).dumps({"u": user.name, "f": fingerprint(user)})
+    """Open a server-side session for ``user`` and return its signed token (the login cookie)."""
+    sid = sessions.open_session(home, user.name, now())
+    return _serializer(home, now).dumps({"u": user.name, "f": fingerprint(user), "s": sid})
 
 
-def user_from_token(home: Home, token: str | None, max_age: int = SESSION_MAX_AGE,
-                    now: Clock = time.time) -> User | None:
-    """The account a login token names, if the signature, age (at ``now``) and password fingerprint hold."""
+def _claims(home: Home, token: str | None, max_age: int, now: Clock) -> dict | None:
     if not token:
         return None
     try:
         data = _serializer(home, now).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def user_from_token(home: Home, token: str | None, max_age: int = SESSION_MAX_AGE,
+                    now: Clock = time.time) -> User | None:
+    """The account a login token names, if the signature, age (at ``now``), the password
+    fingerprint and the server-side session (not signed out, not idle) all hold."""
+    data = _claims(home, token, max_age, now)
+    if data is None:
         return None
     user = get_user(home, str(data.get("u", "")))
     if user is None or data.get("f") != fingerprint(user) or user.role not in load_policy(home).roles:
         return None
+    if not sessions.check_session(home, str(data.get("s") or ""), user.name, now()):
+        return None
     return user
+
+
+def revoke_token(home: Home, token: str | None) -> None:
+    """Sign out: end the session a token names, so replaying the token no longer works."""
+    data = _claims(home, token, SESSION_MAX_AGE, time.time)
+    if data:
+        sessions.close_session(home, str(data.get("s") or ""))

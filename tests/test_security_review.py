@@ -142,3 +142,37 @@ def cli():
     app = build_app()
     runner = CliRunner()
     return lambda *args, **kw: runner.invoke(app, list(args), **kw)
+
+
+# ------------------------------------------------------------ 5. sessions: revocable, short-lived
+def test_a_token_is_dead_after_sign_out(home):
+    user = users.add_user(home, "ivan", "viewer", PW)
+    token = auth.issue_token(home, user)
+    other = auth.issue_token(home, user)  # the same user in a second browser
+    assert auth.user_from_token(home, token).name == "ivan"
+    auth.revoke_token(home, token)  # what signing out does
+    assert auth.user_from_token(home, token) is None  # replayed in a fresh browser: refused
+    assert auth.user_from_token(home, other).name == "ivan"  # the other browser stays signed in
+
+
+def test_a_token_expires_after_12_hours_idle_and_a_day_at_most(home):
+    user = users.add_user(home, "judy", "viewer", PW)
+    clock = FakeClock()
+    token = auth.issue_token(home, user, now=clock)
+    clock.advance(12 * 3600 + 1)
+    assert auth.user_from_token(home, token, now=clock) is None  # idle too long
+    token = auth.issue_token(home, user, now=clock)
+    for _ in range(4):  # active every 6 hours: alive ...
+        clock.advance(6 * 3600)
+        assert auth.user_from_token(home, token, now=clock) is not None
+    clock.advance(1)
+    assert auth.user_from_token(home, token, now=clock) is None  # ... but never beyond 24 hours
+    assert auth.SESSION_MAX_AGE <= 24 * 3600
+
+
+def test_the_login_cookie_is_strict_and_secure_over_https():
+    from dashboard import login
+
+    script = login._cookie_script("tok", 3600, secure=True)
+    assert "SameSite=Strict" in script and "Secure" in script
+    assert "Secure" not in login._cookie_script("tok", 3600, secure=False)  # plain http://localhost

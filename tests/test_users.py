@@ -80,8 +80,10 @@ def test_tokens_reject_tampering_expiry_and_removed_users(home):
     assert auth.user_from_token(home, token[:-2] + ("AA" if not token.endswith("AA") else "BB")) is None
     assert auth.user_from_token(home, "not-a-token") is None
     assert auth.user_from_token(home, None) is None
-    # valid up to SESSION_MAX_AGE seconds after it was issued, expired one second later (a fake clock)
+    # valid up to SESSION_MAX_AGE seconds after it was issued (when used at least every
+    # SESSION_IDLE seconds), expired one second later (a fake clock)
     last = issued + auth.SESSION_MAX_AGE
+    assert auth.user_from_token(home, token, now=at(last - auth.SESSION_IDLE)).name == "fred"
     assert auth.user_from_token(home, token, now=at(last)).name == "fred"
     assert auth.user_from_token(home, token, now=at(last + 1)) is None
     assert auth.user_from_token(home, token, max_age=0, now=at(issued + 1)) is None
