@@ -31,6 +31,7 @@ from pydantic import Field, field_validator
 from governance.access import ADMIN_ACTION, load_policy
 from governance.config import ConfigError, Strict, line_of, load_model, read_yaml
 from governance.errors import UsageError
+from governance.keyfile import read_or_create_key
 from governance.paths import Home
 
 USERS_FILE = "users.yaml"
@@ -324,21 +325,4 @@ def cookie_key(home: Home) -> str:
     env = os.environ.get("SHOPGOV_COOKIE_KEY")
     if env:
         return env
-    path = home.config / COOKIE_KEY_FILE
-    if path.exists():
-        key = path.read_text(encoding="ascii").strip()
-        if key:
-            return key
-    home.config.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key + "\n")
-    try:
-        os.link(tmp, path)  # first writer wins; a concurrent creator keeps its own key
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-    finally:
-        tmp.unlink(missing_ok=True)
-    return key
+    return read_or_create_key(home.config / COOKIE_KEY_FILE)

@@ -176,3 +176,34 @@ def test_the_login_cookie_is_strict_and_secure_over_https():
     script = login._cookie_script("tok", 3600, secure=True)
     assert "SameSite=Strict" in script and "Secure" in script
     assert "Secure" not in login._cookie_script("tok", 3600, secure=False)  # plain http://localhost
+
+
+# ------------------------------------------------------------ 6. pseudonym key per home
+def test_each_home_gets_its_own_random_pseudonym_key(tmp_path, monkeypatch):
+    import re
+    import stat
+
+    from governance import privacy
+    from governance.paths import get_home
+    from governance.setup import init_home
+
+    monkeypatch.delenv("SHOPGOV_PSEUDONYM_KEY", raising=False)
+    seen = []
+    for name in ("a", "b"):
+        h = get_home(tmp_path / name)
+        init_home(h, load_sample=False, log=lambda _m: None)
+        key_file = h.config / privacy.PSEUDONYM_KEY_FILE
+        assert key_file.is_file() and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        monkeypatch.setenv("SHOPGOV_HOME", str(h.root))
+        seen.append(privacy.pseudonymize("u123"))
+        assert privacy.pseudonymize("u123") == seen[-1]  # stable within a home
+    assert seen[0] != seen[1]
+    assert all(re.fullmatch(r"u_[0-9a-f]{16}", p) for p in seen)  # 64 bits
+
+
+def test_a_dictionary_over_a_million_ids_has_no_collisions(home, monkeypatch):
+    from governance import privacy
+
+    monkeypatch.delenv("SHOPGOV_PSEUDONYM_KEY", raising=False)
+    pseudonyms = {privacy.pseudonymize(i) for i in range(1_000_000)}
+    assert len(pseudonyms) == 1_000_000  # each pseudonym points at one id: no ambiguity to exploit
