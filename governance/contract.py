@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 import duckdb
 
 from .catalog import Column, Table
+from .config import ConfigError
 from .errors import IngestError
 from .mapping import Mapping, sql_literal
 from .sources import ROW, first_line, q
+from .sql_expr import check_expression
 
 EXAMPLES_PER_CHECK = 10
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
@@ -59,6 +61,10 @@ def plan_columns(table: Table, source_columns: list[str], mapping: Mapping, disp
     for col in table.input_columns:
         if col.name in mapping.transforms:
             expr = mapping.transforms[col.name]
+            try:  # a Mapping built in code skipped the file's validation: check here too
+                check_expression(expr)
+            except ValueError as e:
+                raise ConfigError(mapping.source or display, [(f"transforms.{col.name}", None, str(e))]) from None
             exprs[col.name], origins[col.name] = f"({expr})", f"transform `{expr.strip()}`"
             used.update(s for s in source_columns if _referenced(expr, s))
         elif col.name in mapping.constants:

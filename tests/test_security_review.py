@@ -207,3 +207,62 @@ def test_a_dictionary_over_a_million_ids_has_no_collisions(home, monkeypatch):
     monkeypatch.delenv("SHOPGOV_PSEUDONYM_KEY", raising=False)
     pseudonyms = {privacy.pseudonymize(i) for i in range(1_000_000)}
     assert len(pseudonyms) == 1_000_000  # each pseudonym points at one id: no ambiguity to exploit
+
+
+# ------------------------------------------------------------ 7. transforms are expressions only
+SELLERS = ("seller_id,name,country,city,rating,joined_at,contact_email,contact_phone\n"
+           "s1,Shop One,US,New York,4.5,2023-01-01 10:00:00,,\n")
+
+
+@pytest.mark.parametrize("expr", [
+    "'x'); COPY (SELECT 42 AS x) TO '{out}' (FORMAT csv); SELECT ('y'",
+    "(SELECT string_agg(name, ',') FROM read_csv('{src}'))",
+    "name) FROM read_csv('{src}') WHERE (1 = 1",
+    "name) AS a, (name",
+    "getenv('HOME')",
+])
+def test_a_mapping_transform_that_is_not_one_expression_is_refused(home, tmp_path, expr):
+    from governance.config import ConfigError
+    from governance.ingest import ingest_file
+
+    src = tmp_path / "sellers.csv"
+    src.write_text(SELLERS)
+    out = tmp_path / "pwned.csv"
+    mapping = tmp_path / "evil.yaml"
+    mapping.write_text("transforms:\n  city: " + json_str(expr.format(out=out, src=src)) + "\n")
+    with pytest.raises(ConfigError) as e:
+        ingest_file(home, "sellers", src, mapping, progress=False)
+    assert str(mapping) in str(e.value) and "transforms.city" in str(e.value)
+    assert not out.exists()
+
+
+def test_ordinary_transforms_still_work(home, tmp_path):
+    from governance.ingest import ingest_file
+    from governance.warehouse import connect_read
+
+    src = tmp_path / "sellers.csv"
+    src.write_text(SELLERS)
+    mapping = tmp_path / "ok.yaml"
+    mapping.write_text("transforms:\n  city: \"CASE WHEN country = 'US' THEN upper(city) ELSE city END\"\n")
+    ingest_file(home, "sellers", src, mapping, progress=False)
+    con = connect_read(home.warehouse)
+    assert con.execute("SELECT city FROM sellers").fetchone() == ("NEW YORK",)
+    con.close()
+
+
+def test_a_derived_catalog_expression_that_is_not_one_expression_is_refused(home, tmp_path):
+    from governance.catalog import load_catalog
+    from governance.config import ConfigError, default_path
+
+    text = default_path("catalog.yaml").read_text()
+    evil = "CAST(ts AS DATE)); COPY (SELECT 1) TO '" + str(tmp_path / "x.csv") + "'; SELECT (1"
+    assert 'derived: "CAST(ts AS DATE)"' in text
+    (home.config / "catalog.yaml").write_text(text.replace('derived: "CAST(ts AS DATE)"', "derived: " + json_str(evil)))
+    with pytest.raises(ConfigError, match=r"tables\.events\.columns\.event_date\.derived"):
+        load_catalog(home)
+
+
+def json_str(s: str) -> str:
+    import json
+
+    return json.dumps(s)
