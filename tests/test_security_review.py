@@ -266,3 +266,32 @@ def json_str(s: str) -> str:
     import json
 
     return json.dumps(s)
+
+
+# ------------------------------------------------------------ 8. no markup injection in messages
+def _shopgov(*args: str, env: dict | None = None):
+    """The real `shopgov` console script in a subprocess (its own exit code and stderr)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "400", **(env or {})}, timeout=300)
+
+
+def test_brackets_in_a_path_and_in_data_are_printed_not_interpreted(home, tmp_path):
+    folder = tmp_path / "[/nope]"  # the folders "[" and "nope]"
+    folder.mkdir(parents=True)
+    good = folder / "sellers.csv"
+    good.write_text(SELLERS)
+    r = _shopgov("ingest", "sellers", str(good), "--home", str(home.root))
+    assert r.returncode == 0, r.stderr
+    assert "[/nope]/sellers.csv" in r.stderr
+    bad = folder / "bad.csv"
+    bad.write_text(SELLERS.replace(",4.5,", ",[/nope][bold],"))
+    r = _shopgov("ingest", "sellers", str(bad), "--home", str(home.root))
+    assert r.returncode == 3, r.stderr
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+    assert "'[/nope][bold]' is not a DOUBLE" in r.stderr and "[/nope]/bad.csv" in r.stderr
+    r = _shopgov("status", "--home", str(home.root))
+    assert r.returncode == 0, r.stderr

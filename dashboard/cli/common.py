@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from governance.errors import ShopgovError, UsageError
 from governance.paths import Home, get_home
@@ -26,6 +27,11 @@ HomeOption = Annotated[
 JsonOption = Annotated[
     str | None, typer.Option("--json", help="Write a JSON summary to this file ('-' for stdout).")
 ]
+
+
+def plain(message: object) -> None:
+    """Print a message as it is: no rich markup (paths and data values may contain ``[...]``)."""
+    console.print(str(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def resolve_home(home: Path | None) -> Home:
@@ -49,9 +55,9 @@ def run(fn: Callable[[], int | None]) -> None:
     try:
         code = fn()
     except UsageError as e:
-        console.print(f"[red]usage error:[/red] {e}", highlight=False)
+        console.print(f"[red]usage error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
     except ShopgovError as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code or EXIT_OK)
