@@ -108,6 +108,11 @@ def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
+def sql_string(value: object) -> str:
+    """``value`` as a SQL string literal (a home path may contain ``'``)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def file_identity(path: Path) -> tuple[int, int, int] | None:
     """(inode, mtime_ns, size) of ``path``, or None if it does not exist."""
     try:
@@ -139,9 +144,9 @@ class Reader:
             self.close()
             con = duckdb.connect(":memory:")
             if ids[0] is not None:
-                con.execute(f"ATTACH '{self.home.warehouse}' AS wh (READ_ONLY)")
+                con.execute(f"ATTACH {sql_string(self.home.warehouse)} AS wh (READ_ONLY)")
             if ids[1] is not None:
-                con.execute(f"ATTACH '{self.home.results}' AS res (READ_ONLY)")
+                con.execute(f"ATTACH {sql_string(self.home.results)} AS res (READ_ONLY)")
             self._con, self._ids = con, ids
         return self._con
 

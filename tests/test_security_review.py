@@ -295,3 +295,85 @@ def test_brackets_in_a_path_and_in_data_are_printed_not_interpreted(home, tmp_pa
     assert "'[/nope][bold]' is not a DOUBLE" in r.stderr and "[/nope]/bad.csv" in r.stderr
     r = _shopgov("status", "--home", str(home.root))
     assert r.returncode == 0, r.stderr
+
+
+# ------------------------------------------------------------ 9. environment errors: exit 3, one line
+def _loaded_home(tmp_path, name: str = "home"):
+    from governance.ingest import ingest_file
+    from governance.paths import get_home
+
+    h = get_home(tmp_path / name)
+    src = tmp_path / "sellers.csv"
+    src.write_text(SELLERS)
+    ingest_file(h, "sellers", src, progress=False)
+    return h, src
+
+
+def _one_line_error(r, *needles: str) -> None:
+    assert r.returncode == 3, (r.returncode, r.stderr)
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("error:") and "internal error" not in r.stderr and "Traceback" not in r.stderr
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+
+
+def test_a_corrupt_warehouse_header_is_a_one_line_runtime_error(tmp_path):
+    h, _ = _loaded_home(tmp_path)
+    with open(h.warehouse, "r+b") as f:
+        f.write(b"NOT A DUCKDB FILE" * 4)
+    for args in (["status"], ["check", "--no-docs", "-q"]):
+        _one_line_error(_shopgov(*args, "--home", str(h.root)), str(h.warehouse))
+
+
+def _read_only(path):
+    """Make the tree ``path`` unwritable, also for root (chattr +i); returns the undo function."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        folders = [path, *(p for p in path.rglob("*") if p.is_dir())]
+        for p in folders:
+            p.chmod(0o555)
+        return lambda: [p.chmod(0o755) for p in folders]
+    subprocess.run(["chattr", "-R", "+i", str(path)], check=True)
+    return lambda: subprocess.run(["chattr", "-R", "-i", str(path)], check=True)
+
+
+def test_a_read_only_home_is_a_one_line_runtime_error(tmp_path):
+    h, src = _loaded_home(tmp_path)
+    undo = _read_only(h.root)
+    try:
+        runs = [_shopgov("ingest", "sellers", str(src), "--home", str(h.root)),
+                _shopgov("check", "--no-docs", "-q", "--home", str(h.root)),
+                _shopgov("users", "add", "zed", "--home", str(h.root))]
+    finally:
+        undo()
+    for r in runs:
+        _one_line_error(r, str(h.root))
+
+
+def test_an_unwritable_json_target_is_refused_before_anything_is_committed(tmp_path):
+    from governance.paths import get_home
+    from governance.warehouse import connect_read
+
+    (tmp_path / "a-file").write_text("")
+    src = tmp_path / "sellers.csv"
+    src.write_text(SELLERS)
+    h = get_home(tmp_path / "home")
+    bad = tmp_path / "a-file" / "out.json"  # its "folder" is a file
+    r = _shopgov("ingest", "sellers", str(src), "--home", str(h.root), "--json", str(bad))
+    _one_line_error(r, str(bad))
+    if h.warehouse.exists():
+        con = connect_read(h.warehouse)
+        assert con.execute("SELECT count(*) FROM sellers").fetchone() == (0,)  # nothing loaded
+        con.close()
+    r = _shopgov("report", "--format", "json", "--output", str(bad), "--home", str(h.root))
+    _one_line_error(r, str(bad))
+
+
+def test_a_home_path_with_a_quote_works(tmp_path):
+    h, _ = _loaded_home(tmp_path, "it's home")
+    r = _shopgov("status", "--home", str(h.root), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    assert '"sellers"' in r.stdout

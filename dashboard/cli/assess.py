@@ -75,7 +75,7 @@ def assess_cmd(
         write_json(json_out, summary(tree))
         return 0
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def report_cmd(
@@ -111,7 +111,7 @@ def report_cmd(
         write_json(json_out, {"format": f, "role": role, "output": str(path), "bytes": path.stat().st_size})
         return 0
 
-    run(body)
+    run(body, outputs={"--json": json_out, "--output": output})
 
 
 def _requested_by() -> str:
@@ -143,7 +143,7 @@ def questionnaire_template(
               "$SHOPGOV_HOME/config/questionnaire.yaml (or pass --answers)")
         return 0
 
-    run(body)
+    run(body, outputs={"--output": output})
 
 
 def questionnaire_validate(
@@ -172,7 +172,7 @@ def questionnaire_validate(
                               "unevidenced": unevidenced})
         return 0
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:

@@ -50,7 +50,7 @@ def check(
         write_json(json_out, result.to_json())
         return result.exit_code
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def _print_summary(result) -> None:

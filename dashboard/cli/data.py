@@ -32,7 +32,7 @@ def sample(
                               "defects": {d["defect"]: d["count"] for d in manifest["defects"]}})
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def ingest(
@@ -56,7 +56,7 @@ def ingest(
         write_json(json_out, result.as_dict())
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def init(
@@ -86,7 +86,7 @@ def init(
         write_json(json_out, summary)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def status(home: HomeOption = None, json_out: JsonOption = None) -> None:
@@ -118,7 +118,7 @@ def status(home: HomeOption = None, json_out: JsonOption = None) -> None:
         write_json(json_out, st)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:

@@ -71,7 +71,7 @@ def train(
                               "train_seconds": card["train_seconds"]})
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def flag(
@@ -124,7 +124,7 @@ def flag(
         write_json(json_out, summary)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out, "--output": output_file})
 
 
 def register(app: typer.Typer) -> None:

@@ -52,7 +52,7 @@ def users_add(
         write_json(json_out, user.as_public_dict())
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def users_remove(
@@ -110,7 +110,7 @@ def users_list(home: HomeOption = None, json_out: JsonOption = None) -> None:
         write_json(json_out, [u.as_public_dict() for u in users.values()])
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:
