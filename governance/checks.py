@@ -543,6 +543,9 @@ def run_checks(
     chosen_suites = load_suites(suites, home=home)
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
+    from .warehouse import verify_file
+
+    verify_file(home.warehouse)  # checks of a damaged file would mislead: refuse it
     from .data_docs import prune as prune_docs
     from .notify import load_actions
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from .errors import WarehouseBusy
+from .errors import DatabaseDamaged, WarehouseBusy
 from .hooks import pause_point
 from .paths import Home
 
@@ -63,14 +63,61 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _first_line(e: BaseException) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+def verify_database(con: duckdb.DuckDBPyConnection, label: str) -> None:
+    """Read every value of every table of ``con``'s database, so DuckDB checks every data
+    block's checksum; raise :class:`DatabaseDamaged` naming ``label`` if one fails."""
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND NOT temporary ORDER BY 1, 2"
+    ).fetchall()
+    for schema, table in tables:
+        name = '"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
+        try:
+            con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {name}").fetchall()
+        except duckdb.Error as e:
+            raise DatabaseDamaged(
+                f"{label} is damaged (table {table}: {_first_line(e)}); shopgov will not build on it: "
+                "restore the file from a backup"
+            ) from None
+
+
+_VERIFIED: set[tuple[str, tuple[int, int, int]]] = set()  # files found intact by this process
+
+
+def verify_file(path: Path) -> None:
+    """:func:`verify_database` on the file ``path`` (once per file version and process)."""
+    ident = file_identity(path)
+    if ident is None or (str(path), ident) in _VERIFIED:
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as e:
+        raise DatabaseDamaged(f"{path} is damaged or not a DuckDB database ({_first_line(e)}); "
+                              "restore the file from a backup") from None
+    try:
+        verify_database(con, str(path))
+    finally:
+        con.close()
+    _VERIFIED.add((str(path), ident))
+
+
 @contextlib.contextmanager
 def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of ``path``; swap it in on success.
 
     ``fresh=True`` starts from an empty database instead of a copy. On any exception
-    (or if the process dies) the original file is left exactly as it was.
+    (or if the process dies) the original file is left exactly as it was. Before the swap
+    every block of the new version is read back (:func:`verify_database`): a file damaged
+    on disk is refused, never silently carried into a new version. A write to the results
+    file first verifies the warehouse the results are computed from.
     """
     with write_lock(home, timeout=timeout):
+        if path == home.results:
+            verify_file(home.warehouse)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # We hold the lock, so any other temporary copy (plus its .wal and DuckDB spill
         # folder) was left by a writer that died: remove it, or each kill leaks a full copy.
@@ -86,6 +133,7 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
         try:
             yield con
             con.execute("CHECKPOINT")
+            verify_database(con, str(path) if not fresh else f"the new {path.name}")
             ok = True
         finally:
             con.close()

@@ -377,3 +377,39 @@ def test_a_home_path_with_a_quote_works(tmp_path):
     r = _shopgov("status", "--home", str(h.root), "--json", "-")
     assert r.returncode == 0, r.stderr
     assert '"sellers"' in r.stdout
+
+
+# ------------------------------------------------------------ 10. a damaged warehouse is refused
+def _damage_a_data_block(path, table: str) -> None:
+    """Overwrite bytes inside a block that holds ``table``'s data (a real DuckDB file layout:
+    three 4 KiB headers, then 256 KiB blocks, each starting with its checksum)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    block = con.execute(f"SELECT max(block_id) FROM pragma_storage_info('{table}') WHERE block_id >= 0").fetchone()[0]
+    con.close()
+    assert block is not None
+    with open(path, "r+b") as f:
+        f.seek(3 * 4096 + block * block_size + 100)
+        f.write(b"\xde\xad\xbe\xef" * 16)
+
+
+def test_a_warehouse_damaged_in_the_middle_is_refused_not_rewritten(home, tmp_path):
+    import hashlib
+
+    from test_concurrency import events_parquet
+
+    from governance.ingest import ingest_file
+
+    ingest_file(home, "events", events_parquet(tmp_path / "e.parquet", 50_000, 0), progress=False)
+    src = tmp_path / "sellers.csv"
+    src.write_text(SELLERS)
+    _damage_a_data_block(home.warehouse, "events")
+    before = hashlib.sha256(home.warehouse.read_bytes()).hexdigest()
+    for args in (["ingest", "sellers", str(src)], ["status"], ["check", "--no-docs", "-q"]):
+        r = _shopgov(*args, "--home", str(home.root))
+        assert r.returncode == 3, (args, r.returncode, r.stderr)
+        assert "damaged" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before  # never swapped
+    assert not home.results.exists()  # nothing built on it
