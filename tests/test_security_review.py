@@ -413,3 +413,52 @@ def test_a_warehouse_damaged_in_the_middle_is_refused_not_rewritten(home, tmp_pa
         assert "damaged" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before  # never swapped
     assert not home.results.exists()  # nothing built on it
+
+
+# ------------------------------------------------------------ 11. non-finite numbers, padded keys
+PRODUCTS = "product_id,sku,seller_id,title,price\n"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "1e309"])
+def test_non_finite_prices_are_rejected_naming_row_and_column(home, tmp_path, value):
+    from governance.errors import IngestError
+    from governance.ingest import ingest_file
+
+    f = tmp_path / "products.csv"
+    f.write_text(PRODUCTS + "p1,k1,s1,Good title,9.5\n" + f"p2,k2,s1,Other title,{value}\n")
+    with pytest.raises(IngestError) as e:
+        ingest_file(home, "products", f, progress=False)
+    assert (2, "price") in [(row, col) for row, col, _ in e.value.problems]
+    assert "finite" in str(e.value)
+
+
+def test_non_finite_numbers_in_parquet_are_rejected_too(home, tmp_path):
+    import duckdb
+
+    from governance.errors import IngestError
+    from governance.ingest import ingest_file
+
+    f = tmp_path / "products.parquet"
+    duckdb.sql(f"COPY (SELECT 'p1' AS product_id, 'k1' AS sku, 's1' AS seller_id, 'nan'::DOUBLE AS price) "
+               f"TO '{f}' (FORMAT parquet)")
+    with pytest.raises(IngestError, match="finite"):
+        ingest_file(home, "products", f, progress=False)
+
+
+def test_key_values_are_trimmed(home, tmp_path):
+    from governance.errors import IngestError
+    from governance.ingest import ingest_file
+    from governance.warehouse import connect_read
+
+    f = tmp_path / "products.csv"
+    f.write_text(PRODUCTS + "p1,k1,s1,First title,9.5\n")
+    ingest_file(home, "products", f, progress=False)
+    f.write_text(PRODUCTS + "p1,k1 , s1,New title,9.9\n")  # the same listing, padded keys
+    r = ingest_file(home, "products", f, progress=False)
+    assert (r.rows_inserted, r.rows_updated) == (0, 1)
+    con = connect_read(home.warehouse)
+    assert con.execute("SELECT seller_id, sku, title FROM products").fetchall() == [("s1", "k1", "New title")]
+    con.close()
+    f.write_text(PRODUCTS + "p1,k1,s1,A,1\np2,k1 ,s1,B,2\n")
+    with pytest.raises(IngestError, match="duplicate"):
+        ingest_file(home, "products", f, progress=False)
