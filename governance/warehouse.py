@@ -4,7 +4,8 @@ DuckDB allows one read-write process *or* many read-only ones on a file, never b
 shopgov therefore never writes a file that a reader may have open:
 
 * a writer takes an exclusive file lock (:mod:`filelock`, ``flock``) on
-  ``$SHOPGOV_HOME/.write.lock`` (writers queue),
+  ``$SHOPGOV_HOME/.write.lock`` (writers queue), removes what killed writers left behind
+  (:func:`remove_stale_files`),
   copies the current file to a private temporary file, changes the copy, checkpoints and
   closes it, fsyncs, and ``os.replace``-s it over the original (an atomic rename);
 * a reader opens the file read-only. It keeps seeing the old inode until it reopens;
@@ -63,6 +64,31 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def scratch_dir(home: Home) -> Path:
+    """``$SHOPGOV_HOME/.scratch``: writers' temporary files (converted source files)."""
+    return home.root / ".scratch"
+
+
+def remove_stale_files(home: Home) -> list[Path]:
+    """Delete what killed writers left behind: private copies of the warehouse and results
+    (with their ``.wal`` and DuckDB spill folders) and the scratch folder.
+
+    Only ever call this holding :func:`write_lock`: then no other writer is alive, so every
+    such file is stale (a live writer's copy is never touched). Returns what was removed.
+    """
+    removed = []
+    stale = [p for f in (home.warehouse, home.results) for p in f.parent.glob(f".{f.name}.*.tmp*")]
+    if scratch_dir(home).exists():
+        stale.append(scratch_dir(home))
+    for p in stale:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
 def _first_line(e: BaseException) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
@@ -116,16 +142,10 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
     file first verifies the warehouse the results are computed from.
     """
     with write_lock(home, timeout=timeout):
+        remove_stale_files(home)  # we hold the lock: any writer's leftovers are stale
         if path == home.results:
             verify_file(home.warehouse)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        # We hold the lock, so any other temporary copy (plus its .wal and DuckDB spill
-        # folder) was left by a writer that died: remove it, or each kill leaks a full copy.
-        for stale in path.parent.glob(f".{path.name}.*.tmp*"):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp))

@@ -462,3 +462,37 @@ def test_key_values_are_trimmed(home, tmp_path):
     f.write_text(PRODUCTS + "p1,k1,s1,A,1\np2,k1 ,s1,B,2\n")
     with pytest.raises(IngestError, match="duplicate"):
         ingest_file(home, "products", f, progress=False)
+
+
+# ------------------------------------------------------------ 12. a killed writer's leftovers
+def test_the_next_write_of_any_file_removes_a_killed_ingests_temporary_files(home, tmp_path):
+    import signal
+
+    from test_concurrency import WRITER, _python, events_parquet
+
+    from governance.errors import WarehouseBusy
+    from governance.ingest import ingest_file
+    from governance.warehouse import atomic_write
+
+    ingest_file(home, "events", events_parquet(tmp_path / "base.parquet", 100, 0), progress=False)
+    # a source file in another encoding: the ingest keeps a converted copy while it runs
+    latin = tmp_path / "sellers-latin1.csv"
+    latin.write_bytes(SELLERS.replace("New York", "Zürich").encode("latin-1"))
+    (tmp_path / "latin1.yaml").write_text("encoding: latin-1\n")
+    writer = WRITER.replace('"events", sys.argv[2], progress=False', '"sellers", sys.argv[2], sys.argv[3], progress=False')
+    w = _python("-c", writer, str(home.root), str(latin), str(tmp_path / "latin1.yaml"),
+                pause_at="ingest.source_staged")
+    assert w.stdout.readline().split()[:2] == ["shopgov-paused", "ingest.source_staged"], w.stderr.read()
+    leftovers = [*home.root.glob(".warehouse.duckdb.*.tmp*"), *(home.root / ".scratch").glob("*")]
+    assert len(leftovers) >= 2  # the live writer's private copy and its converted source ...
+    with pytest.raises(WarehouseBusy), atomic_write(home, home.results, timeout=0):
+        pass
+    assert all(p.exists() for p in leftovers)  # ... are never removed by another writer
+    w.send_signal(signal.SIGKILL)  # killed: they stay behind
+    w.wait(60)
+    assert all(p.exists() for p in leftovers)
+    # the next write, even of the *other* file (results), cleans up first
+    with atomic_write(home, home.results) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    assert not any(p.exists() for p in leftovers)
+    assert not list(home.root.glob(".warehouse.duckdb.*")) and not list(home.root.glob(".results.duckdb.*"))
