@@ -10,17 +10,21 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from governance.access import load_policy
 from governance.paths import Home
 
+from . import sessions, throttle
 from .users import User, cookie_key, get_user, verify_password
 
 COOKIE_NAME = "shopgov_session"
-SESSION_MAX_AGE = 7 * 24 * 3600  # seconds a login cookie stays valid
+SESSION_MAX_AGE = sessions.MAX_AGE  # seconds a login cookie stays valid at most
+SESSION_IDLE = sessions.IDLE_TIMEOUT  # seconds without a request before it is refused
 _SALT = "shopgov.dashboard.login"
+MAX_FAILURES = throttle.MAX_FAILURES  # failed logins (per user, per client) before a lockout
 
 Clock = Callable[[], float]  # seconds since the epoch, like time.time
 
@@ -30,6 +34,33 @@ def authenticate(home: Home, name: str, password: str) -> User | None:
     user = get_user(home, (name or "").strip())
     ok = verify_password(password or "", user.password_hash if user else None)
     return user if ok and user else None
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of :func:`attempt_login`: the account, or why not (``retry_after`` > 0: locked)."""
+
+    user: User | None
+    retry_after: float = 0.0
+
+
+def attempt_login(home: Home, name: str, password: str, client: str | None,
+                  now: Clock = time.time) -> LoginAttempt:
+    """Check a login through the server-side throttle (:mod:`dashboard.throttle`).
+
+    ``client`` identifies the browser's machine (its IP address). While the user name or
+    the client is locked out, the password is not even checked.
+    """
+    keys = throttle.keys(name, client)
+    wait = throttle.retry_after(home, keys, now())
+    if wait > 0:
+        return LoginAttempt(None, wait)
+    user = authenticate(home, name, password)
+    if user is None:
+        throttle.record_failure(home, keys, now())
+        return LoginAttempt(None)
+    throttle.record_success(home, keys[0])
+    return LoginAttempt(user)
 
 
 def fingerprint(user: User) -> str:
@@ -46,22 +77,38 @@ def _serializer(home: Home, now: Clock) -> URLSafeTimedSerializer:
 
 
 def issue_token(home: Home, user: User, now: Clock = time.time) -> str:
-    """A signed token naming ``user``, timestamped by ``now`` (the value of the login cookie)."""
-    return _serializer(home, now).dumps({"u": user.name, "f": fingerprint(user)})
+    """Open a server-side session for ``user`` and return its signed token (the login cookie)."""
+    sid = sessions.open_session(home, user.name, now())
+    return _serializer(home, now).dumps({"u": user.name, "f": fingerprint(user), "s": sid})
 
 
-def user_from_token(home: Home, token: str | None, max_age: int = SESSION_MAX_AGE,
-                    now: Clock = time.time) -> User | None:
-    """The account a login token names, if the signature, age (at ``now``) and password fingerprint hold."""
+def _claims(home: Home, token: str | None, max_age: int, now: Clock) -> dict | None:
     if not token:
         return None
     try:
         data = _serializer(home, now).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def user_from_token(home: Home, token: str | None, max_age: int = SESSION_MAX_AGE,
+                    now: Clock = time.time) -> User | None:
+    """The account a login token names, if the signature, age (at ``now``), the password
+    fingerprint and the server-side session (not signed out, not idle) all hold."""
+    data = _claims(home, token, max_age, now)
+    if data is None:
         return None
     user = get_user(home, str(data.get("u", "")))
     if user is None or data.get("f") != fingerprint(user) or user.role not in load_policy(home).roles:
         return None
+    if not sessions.check_session(home, str(data.get("s") or ""), user.name, now()):
+        return None
     return user
+
+
+def revoke_token(home: Home, token: str | None) -> None:
+    """Sign out: end the session a token names, so replaying the token no longer works."""
+    data = _claims(home, token, SESSION_MAX_AGE, time.time)
+    if data:
+        sessions.close_session(home, str(data.get("s") or ""))

@@ -10,8 +10,11 @@ half-written users file. The key that signs login cookies comes from
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
+import functools
+import hashlib
 import os
 import re
 import secrets
@@ -28,12 +31,15 @@ from pydantic import Field, field_validator
 from governance.access import ADMIN_ACTION, load_policy
 from governance.config import ConfigError, Strict, line_of, load_model, read_yaml
 from governance.errors import UsageError
+from governance.keyfile import read_or_create_key
 from governance.paths import Home
 
 USERS_FILE = "users.yaml"
 COOKIE_KEY_FILE = "cookie.key"
 ADMIN_NAME = "admin"
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10  # characters, for every account
+MIN_ADMIN_PASSWORD_LENGTH = 12  # for roles that may manage users
+BCRYPT_MAX_BYTES = 72  # bcrypt ignores (bcrypt>=5: refuses) bytes beyond this
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 _BCRYPT = re.compile(r"^\$2[aby]?\$\d\d\$[./A-Za-z0-9]{53}$")
 
@@ -91,9 +97,19 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _bcrypt_input(password: str) -> bytes:
+    """The bytes bcrypt sees: the UTF-8 password, or for one over 72 bytes its SHA-256
+    (base64, 44 bytes) so that no byte is ignored. Shorter passwords are unchanged, so every
+    hash written before this rule still verifies."""
+    raw = password.encode("utf-8")
+    if len(raw) <= BCRYPT_MAX_BYTES:
+        return raw
+    return base64.b64encode(hashlib.sha256(raw).digest())
+
+
 def hash_password(password: str) -> str:
-    """bcrypt hash of ``password`` (random salt, cost 12)."""
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    """bcrypt hash of ``password`` (random salt, cost 12; long passwords pre-hashed)."""
+    return bcrypt.hashpw(_bcrypt_input(password), bcrypt.gensalt()).decode("ascii")
 
 
 # A real hash to compare against when the user does not exist, so a login attempt takes
@@ -105,7 +121,7 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     """True if ``password`` matches the bcrypt ``password_hash``."""
     target = (password_hash or _DUMMY_HASH).encode("ascii")
     try:
-        ok = bcrypt.checkpw(password.encode("utf-8"), target)
+        ok = bcrypt.checkpw(_bcrypt_input(password), target)
     except ValueError:
         return False
     return ok and password_hash is not None
@@ -119,9 +135,35 @@ def validate_name(name: str) -> str:
     return name
 
 
-def validate_password(password: str) -> str:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The bundled list of passwords nobody may use (``dashboard/common_passwords.txt``)."""
+    from governance.paths import bundled
+
+    text = bundled("dashboard", "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def validate_password(password: str, *, name: str = "", admin: bool = False) -> str:
+    """``password`` if the policy allows it for user ``name``, else a usage error saying why.
+
+    At least 10 characters (12 for an account that manages users), not only whitespace,
+    not a common password (or one with digits/symbols appended), not containing the user
+    name. Any length above that is fine: over 72 bytes it is pre-hashed for bcrypt.
+    """
+    password = password or ""
+    minimum = MIN_ADMIN_PASSWORD_LENGTH if admin else MIN_PASSWORD_LENGTH
+    if len(password) < minimum:
+        who = "an account that manages users" if admin else "an account"
+        raise UsageError(f"password too short: use at least {minimum} characters for {who}")
+    if not password.strip():
+        raise UsageError("password is only whitespace")
+    low = password.strip().lower()
+    stem = re.sub(r"[\d\W_]+$", "", low)
+    if low in common_passwords() or stem in common_passwords() or len(set(low)) <= 2:
+        raise UsageError("password is too common or too easy to guess: choose another one")
+    if len(name) >= 3 and name.lower() in low:
+        raise UsageError("password must not contain the user name")
     return password
 
 
@@ -194,7 +236,7 @@ def add_user(home: Home, name: str, role: str, password: str, *, replace: bool =
     """Create an account (``replace=True`` overwrites an existing one)."""
     validate_name(name)
     validate_role(home, role)
-    validate_password(password)
+    validate_password(password, name=name, admin=role in _admin_roles(home))
     with _locked(home):
         users = load_users(home)
         if name in users and not replace:
@@ -230,12 +272,12 @@ def remove_user(home: Home, name: str) -> None:
 
 def set_password(home: Home, name: str, password: str) -> User:
     """Change a password (existing login cookies of that user stop working)."""
-    validate_password(password)
     with _locked(home):
         users = load_users(home)
         if name not in users:
             raise UsageError(f"no user {name!r} in {users_path(home)}")
         u = users[name]
+        validate_password(password, name=name, admin=u.role in _admin_roles(home))
         users[name] = User(u.name, u.role, hash_password(password), u.created_at, _now())
         _save(home, users)
         return users[name]
@@ -283,21 +325,4 @@ def cookie_key(home: Home) -> str:
     env = os.environ.get("SHOPGOV_COOKIE_KEY")
     if env:
         return env
-    path = home.config / COOKIE_KEY_FILE
-    if path.exists():
-        key = path.read_text(encoding="ascii").strip()
-        if key:
-            return key
-    home.config.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key + "\n")
-    try:
-        os.link(tmp, path)  # first writer wins; a concurrent creator keeps its own key
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-    finally:
-        tmp.unlink(missing_ok=True)
-    return key
+    return read_or_create_key(home.config / COOKIE_KEY_FILE)

@@ -18,6 +18,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .config import DEFAULTS, ConfigError, Strict, load_model, resolve
 from .paths import Home
+from .sql_expr import SqlExpression
 from .vocabulary import DIMENSION_IDS, Dimension, PiiClass
 
 CATALOG_FILE = DEFAULTS / "catalog.yaml"
@@ -37,7 +38,7 @@ class ColumnSpec(Strict):
     required: bool = False
     description: str | None = None
     pii: PiiClass | None = None
-    derived: str | None = Field(None, description="SQL expression computed at load time")
+    derived: SqlExpression | None = Field(None, description="SQL expression computed at load time")
 
     @field_validator("type")
     @classmethod

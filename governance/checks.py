@@ -399,8 +399,10 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
                      result_format=COUNTS_ONLY)
     store = context.validation_results_store
     out: dict[str, Any] = {}
+    from rich.markup import escape  # suite names come from the home's configuration
+
     with _progress_bar(progress, len(vds)) as bar:
-        task = bar.add_task(vds[0].name if vds else "", total=len(vds)) if bar else None
+        task = bar.add_task(escape(vds[0].name) if vds else "", total=len(vds)) if bar else None
 
         def on_result(vd: Any, key: Any, res: Any) -> None:
             batch = by_suite[vd.name]
@@ -410,7 +412,7 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
             if bar is not None:
                 i = list(by_suite).index(vd.name)
                 nxt = list(by_suite)[i + 1] if i + 1 < len(by_suite) else "done"
-                bar.update(task, advance=1, description=nxt)
+                bar.update(task, advance=1, description=escape(nxt))
 
         try:  # each validation is scrubbed and stored as it finishes
             gx_private.run_checkpoint(cp, on_result, run_name=run_id, run_time=started.replace(tzinfo=UTC))
@@ -546,6 +548,9 @@ def run_checks(
     chosen_suites = load_suites(suites, home=home)
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
+    from .warehouse import verify_file
+
+    verify_file(home.warehouse)  # checks of a damaged file would mislead: refuse it
     from .data_docs import prune as prune_docs
     from .notify import load_actions
 

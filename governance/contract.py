@@ -5,6 +5,8 @@ target column comes from (mapping transform, constant, same-named source column,
 and :func:`build_typed` creates a typed TEMP table after set-based checks:
 
 * every value converts to the column's type (``TRY_CAST``; offenders listed by row/column),
+  and floating-point values are finite (no NaN, Infinity or overflow such as ``1e309``),
+* text key columns are trimmed (``'s1 '`` is the key ``'s1'``),
 * required columns have a value (not NULL, not blank),
 * the load key is unique within the file (duplicate rows named),
 * derived columns (``events.event_date``) are computed.
@@ -21,13 +23,16 @@ from dataclasses import dataclass, field
 import duckdb
 
 from .catalog import Column, Table
+from .config import ConfigError
 from .errors import IngestError
 from .mapping import Mapping, sql_literal
 from .sources import ROW, first_line, q
+from .sql_expr import check_expression
 
 EXAMPLES_PER_CHECK = 10
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
 TEXT_TYPES = {"VARCHAR"}
+FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}  # types that can hold NaN and infinities
 
 
 @dataclass
@@ -59,6 +64,10 @@ def plan_columns(table: Table, source_columns: list[str], mapping: Mapping, disp
     for col in table.input_columns:
         if col.name in mapping.transforms:
             expr = mapping.transforms[col.name]
+            try:  # a Mapping built in code skipped the file's validation: check here too
+                check_expression(expr)
+            except ValueError as e:
+                raise ConfigError(mapping.source or display, [(f"transforms.{col.name}", None, str(e))]) from None
             exprs[col.name], origins[col.name] = f"({expr})", f"transform `{expr.strip()}`"
             used.update(s for s in source_columns if _referenced(expr, s))
         elif col.name in mapping.constants:
@@ -196,6 +205,11 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, stg: str, out: str
         typed[col.name], bad = _cast(f"s.{r}", src_type, col.type)
         if bad:
             checks.append((col.name, "type", bad))
+        if col.type in FLOAT_TYPES:  # NaN, Infinity and 1e309 convert, but are no price or rating
+            v = typed[col.name]
+            checks.append((col.name, "finite", f"({v} IS NOT NULL AND NOT isfinite({v}))"))
+        if col.name in table.key and col.type in TEXT_TYPES:  # 's1 ' is the key 's1'
+            typed[col.name] = f"trim({typed[col.name]})"
         if col.required or col.name in table.key:
             empty = f"s.{r} IS NULL" + (f" OR trim(s.{r}) = ''" if src_type in TEXT_TYPES else "")
             checks.append((col.name, "required", f"({empty})"))
@@ -221,10 +235,15 @@ def build_typed(con: duckdb.DuckDBPyConnection, table: Table, stg: str, out: str
             for row, value in rows:
                 if kind == "type":
                     problems.append((row, cname, _type_message(value, target) + via))
+                elif kind == "finite":
+                    problems.append((row, cname, f"{value!r} is not a finite number (NaN and infinities "
+                                                 f"are not allowed){via}"))
                 else:
                     problems.append((row, cname, f"required value is missing{via}"))
             if kind == "type":
                 what = f"{n:,} value{'s are' if n > 1 else ' is'} not {_article(target)} {target}"
+            elif kind == "finite":
+                what = f"{n:,} value{'s are' if n > 1 else ' is'} not finite"
             else:
                 what = f"{n:,} required value{'s' if n > 1 else ''} missing"
             summary.append(f"'{cname}': {what}")

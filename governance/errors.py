@@ -37,3 +37,8 @@ class IngestError(ShopgovError):
 
 class WarehouseBusy(ShopgovError):
     """Another writer holds the warehouse lock for longer than we were willing to wait."""
+
+
+class DatabaseDamaged(ShopgovError):
+    """A DuckDB file fails its block checksums: shopgov refuses to read it into results or
+    to build a new version on it (restore it from a backup)."""

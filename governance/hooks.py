@@ -12,9 +12,10 @@ import os
 import sys
 
 ENV = "SHOPGOV_PAUSE_AT"
-#: The points: inside an ingest's transaction (rows changed in the private copy, not
-#: committed); after a writer's copy is complete, just before it replaces the original.
-POINTS = ("ingest.in_transaction", "warehouse.before_swap")
+#: The points: a source file staged in the private copy (a converted copy of it may be in
+#: the scratch folder); inside an ingest's transaction (rows changed in the private copy,
+#: not committed); after a writer's copy is complete, just before it replaces the original.
+POINTS = ("ingest.source_staged", "ingest.in_transaction", "warehouse.before_swap")
 
 
 def pause_point(point: str) -> None:

@@ -44,7 +44,7 @@ from .hooks import pause_point
 from .mapping import Mapping, check_targets, load_mapping
 from .paths import Home
 from .sources import Source, detect_format, first_line, plan_source, q, stage
-from .warehouse import atomic_write, ensure_warehouse
+from .warehouse import atomic_write, ensure_warehouse, scratch_dir
 
 PROGRESS_MIN_BYTES = 8 << 20  # show a progress bar for files from this size on
 
@@ -131,7 +131,7 @@ class _Progress:
                 TimeElapsedColumn,
             )
 
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+            self._bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn(),
                                  TimeElapsedColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
             self._task = self._bar.add_task("ingest", total=100)
@@ -307,7 +307,7 @@ def ingest_files(
                 create_schema(con, catalog)
                 for i, job in enumerate(jobs):  # read + validate every file first
                     current = job
-                    _prepare(con, job, i, bar)
+                    _prepare(con, job, i, bar, scratch_dir(home))
                 current = None
                 con.execute("BEGIN")
                 for i, job in enumerate(jobs):
@@ -334,18 +334,19 @@ def ingest_files(
     return [j.result() for j in jobs]
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, job: _Job, i: int, bar: _Progress) -> None:
+def _prepare(con: duckdb.DuckDBPyConnection, job: _Job, i: int, bar: _Progress, scratch: Path) -> None:
     """Stage ``job``'s file and build its validated, typed TEMP table ``_typed_<i>``."""
     assert job.table is not None and job.mapping is not None
     stg = f"_stage_{i}"
     bar.step(f"inspecting {job.path.name}")
-    src: Source = plan_source(con, job.path, job.display, job.mapping)
+    src: Source = plan_source(con, job.path, job.display, job.mapping, scratch)
     try:
         job.fmt = src.format
         job.notes.extend(src.notes)
         plan = plan_columns(job.table, src.columns, job.mapping, job.display, src.hint)
         job.ignored = plan.ignored
         job.rows_in = stage(con, src, stg, job.mapping, execute=bar.execute(con, f"reading {job.path.name}"))
+        pause_point("ingest.source_staged")
     finally:
         src.cleanup()
     bar.step(f"validating {job.path.name}")

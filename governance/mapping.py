@@ -42,6 +42,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from .config import ConfigError, Strict, load_model, resolve, validation_problems
 from .errors import IngestError
 from .paths import Home
+from .sql_expr import SqlExpression
 
 FORMATS = ("csv", "parquet", "jsonl", "json")
 
@@ -100,7 +101,7 @@ class MappingSpec(Strict):
     encoding: str = "utf-8"
     columns: dict[str, str] | list[str] | None = None
     constants: dict[str, Any] = Field(default_factory=dict)
-    transforms: dict[str, str] = Field(default_factory=dict)
+    transforms: dict[str, SqlExpression] = Field(default_factory=dict)  # one expression each
     defaults: dict[str, Any] = Field(default_factory=dict)
     deduplicate: bool = False
 

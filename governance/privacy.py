@@ -4,7 +4,7 @@ Finding is done by content (:mod:`governance.pii_scan`): free text anywhere (any
 column, JSON values, messages) is scrubbed of what the scanner finds, whatever the column is
 called. Columns the catalog classifies as PII are masked whole by their class's rule.
 Masking is deterministic and one-way, so masked values still group and join
-(``u_3f2a9c1b`` is the same user everywhere) without revealing who it is.
+(``u_3f2a9c1b04d7e865`` is the same user everywhere) without revealing who it is.
 """
 
 from __future__ import annotations
@@ -14,16 +14,47 @@ import hmac
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from . import pii_scan
+from .keyfile import read_or_create_key
+from .paths import Home, get_home
+
+PSEUDONYM_KEY_FILE = "pseudonym.key"  # in the home's config folder, mode 0600
+PSEUDONYM_HEX = 16  # hex characters of a pseudonym: 64 bits, no collisions over any real id space
+_MACS: dict[tuple[str, str], hmac.HMAC] = {}  # (home, cwd) -> keyed HMAC, ready to copy
+_EPHEMERAL = secrets.token_bytes(32)
 
 
-def _key() -> bytes:
-    return os.environ.get("SHOPGOV_PSEUDONYM_KEY", "shopgov-pseudonym-v1").encode()
+def pseudonym_key(home: Home | None = None) -> bytes:
+    """The secret behind pseudonyms: ``$SHOPGOV_PSEUDONYM_KEY``, else the home's key file.
+
+    The file (``config/pseudonym.key``) is generated at random by ``shopgov init`` (or on
+    first use in an existing home), so two homes never share pseudonyms. Outside any home
+    a random per-process key is used: pseudonyms are then stable only within the process.
+    """
+    env = os.environ.get("SHOPGOV_PSEUDONYM_KEY")
+    if env:
+        return env.encode()
+    if home is not None:
+        _MACS.clear()  # e.g. `init` just created the home: forget a per-process key
+    home = home or get_home()
+    if not home.root.is_dir():
+        return _EPHEMERAL
+    return read_or_create_key(home.config / PSEUDONYM_KEY_FILE).encode()
+
+
+def _mac() -> hmac.HMAC:
+    env = os.environ.get("SHOPGOV_PSEUDONYM_KEY")
+    cache = ("env:" + env, "") if env else (os.environ.get("SHOPGOV_HOME", ""), os.getcwd())
+    mac = _MACS.get(cache)
+    if mac is None:
+        mac = _MACS[cache] = hmac.new(pseudonym_key(), digestmod=hashlib.sha256)
+    return mac
 
 
 def find_pii(text: Any) -> list[str]:
@@ -43,11 +74,12 @@ def scrub_text(text: Any) -> Any:
 
 
 def pseudonymize(value: Any, prefix: str = "u_") -> str | None:
-    """A stable keyed pseudonym (HMAC-SHA256, 8 hex chars) for an identifier."""
+    """A stable keyed pseudonym (HMAC-SHA256 with the home's key, 16 hex chars) for an identifier."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
-    digest = hmac.new(_key(), str(value).encode(), hashlib.sha256).hexdigest()[:8]
-    return f"{prefix}{digest}"
+    mac = _mac().copy()
+    mac.update(str(value).encode())
+    return f"{prefix}{mac.hexdigest()[:PSEUDONYM_HEX]}"
 
 
 def _mask_email(v: str) -> str:

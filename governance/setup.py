@@ -51,8 +51,11 @@ def init_home(
     The sample is generated deterministically (seed 42) with its window ending today (UTC),
     so freshness rules pass on a fresh demo; it is cached under ``home.sample``.
     """
+    from .privacy import pseudonym_key
+
     started = time.perf_counter()
     home.ensure()
+    pseudonym_key(home)  # a random key of this home's own (config/pseudonym.key, mode 0600)
     created = ensure_warehouse(home)
     summary: dict = {"home": str(home.root), "warehouse_created": created, "loaded": []}
     log(f"{'created' if created else 'using'} warehouse {home.warehouse}")

@@ -138,20 +138,29 @@ def _encoding_error(display: str, path: Path, encoding: str) -> IngestError:
     )
 
 
-def _prepare_text(path: Path, display: str, mapping: Mapping, tmpdir_holder: list[str]) -> tuple[Path, list[str]]:
+def _scratch_dir(scratch: Path | None) -> str:
+    """A private folder for a converted copy of a source file: under ``scratch`` (the home's
+    ``.scratch``, cleaned by the next writer if this one is killed), else the system's."""
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix="shopgov-ingest-", dir=scratch)
+
+
+def _prepare_text(path: Path, display: str, mapping: Mapping, tmpdir_holder: list[str],
+                  scratch: Path | None = None) -> tuple[Path, list[str]]:
     """Return a UTF-8 file DuckDB can read: the file itself, or a converted/BOM-stripped copy."""
     notes: list[str] = []
     if mapping.is_utf8:
         if _head(path, 3) != BOM:
             return path, notes
-        tmpdir_holder.append(tempfile.mkdtemp(prefix="shopgov-ingest-"))
+        tmpdir_holder.append(_scratch_dir(scratch))
         out = Path(tmpdir_holder[0]) / "source.utf8"
         with _open(path) as src, open(out, "wb") as dst:
             src.read(3)
             shutil.copyfileobj(src, dst, 1 << 22)
         notes.append("removed the UTF-8 byte order mark")
         return out, notes
-    tmpdir_holder.append(tempfile.mkdtemp(prefix="shopgov-ingest-"))
+    tmpdir_holder.append(_scratch_dir(scratch))
     out = Path(tmpdir_holder[0]) / "source.utf8"
     dec = codecs.getincrementaldecoder(mapping.encoding)("strict")
     try:
@@ -243,9 +252,9 @@ def _struct(names: list[str]) -> str:
     return "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
 
 
-def plan_csv(path: Path, display: str, mapping: Mapping) -> Source:
+def plan_csv(path: Path, display: str, mapping: Mapping, scratch: Path | None = None) -> Source:
     holder: list[str] = []
-    readable, notes = _prepare_text(path, display, mapping, holder)
+    readable, notes = _prepare_text(path, display, mapping, holder, scratch)
     src = Source(path=readable, display=display, format="csv", columns=[], read_sql="", notes=notes,
                  _tmpdir=holder[0] if holder else None)
     try:
@@ -318,9 +327,10 @@ def plan_parquet(con: duckdb.DuckDBPyConnection, path: Path, display: str, mappi
                   read_sql=f"SELECT {select} FROM {reader}")
 
 
-def plan_json(con: duckdb.DuckDBPyConnection, path: Path, display: str, mapping: Mapping, fmt: str) -> Source:
+def plan_json(con: duckdb.DuckDBPyConnection, path: Path, display: str, mapping: Mapping, fmt: str,
+              scratch: Path | None = None) -> Source:
     holder: list[str] = []
-    readable, notes = _prepare_text(path, display, mapping, holder)
+    readable, notes = _prepare_text(path, display, mapping, holder, scratch)
     src = Source(path=readable, display=display, format=fmt, columns=[], read_sql="", notes=notes,
                  _tmpdir=holder[0] if holder else None)
     try:
@@ -410,8 +420,11 @@ def csv_error(src: Source, header: bool, e: duckdb.Error) -> IngestError:
                        problems)
 
 
-def plan_source(con: duckdb.DuckDBPyConnection, path: Path, display: str, mapping: Mapping) -> Source:
-    """Inspect ``path`` (existence, emptiness, format, header/schema) without reading it all."""
+def plan_source(con: duckdb.DuckDBPyConnection, path: Path, display: str, mapping: Mapping,
+                scratch: Path | None = None) -> Source:
+    """Inspect ``path`` (existence, emptiness, format, header/schema) without reading it all.
+
+    A converted copy of a text file (other encoding, BOM) goes into ``scratch``."""
     if not path.exists():
         raise IngestError(display, "file not found")
     if path.is_dir():
@@ -422,8 +435,8 @@ def plan_source(con: duckdb.DuckDBPyConnection, path: Path, display: str, mappin
     if fmt == "parquet":
         return plan_parquet(con, path, display, mapping)
     if fmt in ("jsonl", "json"):
-        return plan_json(con, path, display, mapping, fmt)
-    return plan_csv(path, display, mapping)
+        return plan_json(con, path, display, mapping, fmt, scratch)
+    return plan_csv(path, display, mapping, scratch)
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: Source, name: str, mapping: Mapping,

@@ -9,7 +9,7 @@ from .coverage import SHARES, catalog_coverage
 from .errors import ShopgovError
 from .paths import Home
 from .results_schema import assessments_frame, latest_run_frame
-from .warehouse import Reader
+from .warehouse import Reader, verify_file
 
 
 def _freshness_column(table) -> str | None:
@@ -24,6 +24,7 @@ def warehouse_status(home: Home) -> dict:
     """A summary of the warehouse (raises if it does not exist yet)."""
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
+    verify_file(home.warehouse)  # a damaged file is reported, not summarised
     catalog = load_catalog(home)
     reader = Reader(home)
     con = reader.connection()

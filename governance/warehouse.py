@@ -4,7 +4,8 @@ DuckDB allows one read-write process *or* many read-only ones on a file, never b
 shopgov therefore never writes a file that a reader may have open:
 
 * a writer takes an exclusive file lock (:mod:`filelock`, ``flock``) on
-  ``$SHOPGOV_HOME/.write.lock`` (writers queue),
+  ``$SHOPGOV_HOME/.write.lock`` (writers queue), removes what killed writers left behind
+  (:func:`remove_stale_files`),
   copies the current file to a private temporary file, changes the copy, checkpoints and
   closes it, fsyncs, and ``os.replace``-s it over the original (an atomic rename);
 * a reader opens the file read-only. It keeps seeing the old inode until it reopens;
@@ -27,7 +28,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from .errors import WarehouseBusy
+from .errors import DatabaseDamaged, WarehouseBusy
 from .hooks import pause_point
 from .paths import Home
 
@@ -63,22 +64,88 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def scratch_dir(home: Home) -> Path:
+    """``$SHOPGOV_HOME/.scratch``: writers' temporary files (converted source files)."""
+    return home.root / ".scratch"
+
+
+def remove_stale_files(home: Home) -> list[Path]:
+    """Delete what killed writers left behind: private copies of the warehouse and results
+    (with their ``.wal`` and DuckDB spill folders) and the scratch folder.
+
+    Only ever call this holding :func:`write_lock`: then no other writer is alive, so every
+    such file is stale (a live writer's copy is never touched). Returns what was removed.
+    """
+    removed = []
+    stale = [p for f in (home.warehouse, home.results) for p in f.parent.glob(f".{f.name}.*.tmp*")]
+    if scratch_dir(home).exists():
+        stale.append(scratch_dir(home))
+    for p in stale:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+def verify_database(con: duckdb.DuckDBPyConnection, label: str) -> None:
+    """Read every value of every table of ``con``'s database, so DuckDB checks every data
+    block's checksum; raise :class:`DatabaseDamaged` naming ``label`` if one fails."""
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND NOT temporary ORDER BY 1, 2"
+    ).fetchall()
+    for schema, table in tables:
+        name = '"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
+        try:
+            con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {name}").fetchall()
+        except duckdb.Error as e:
+            raise DatabaseDamaged(
+                f"{label} is damaged (table {table}: {_first_line(e)}); shopgov will not build on it: "
+                "restore the file from a backup"
+            ) from None
+
+
+_VERIFIED: set[tuple[str, tuple[int, int, int]]] = set()  # files found intact by this process
+
+
+def verify_file(path: Path) -> None:
+    """:func:`verify_database` on the file ``path`` (once per file version and process)."""
+    ident = file_identity(path)
+    if ident is None or (str(path), ident) in _VERIFIED:
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as e:
+        raise DatabaseDamaged(f"{path} is damaged or not a DuckDB database ({_first_line(e)}); "
+                              "restore the file from a backup") from None
+    try:
+        verify_database(con, str(path))
+    finally:
+        con.close()
+    _VERIFIED.add((str(path), ident))
+
+
 @contextlib.contextmanager
 def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of ``path``; swap it in on success.
 
     ``fresh=True`` starts from an empty database instead of a copy. On any exception
-    (or if the process dies) the original file is left exactly as it was.
+    (or if the process dies) the original file is left exactly as it was. Before the swap
+    every block of the new version is read back (:func:`verify_database`): a file damaged
+    on disk is refused, never silently carried into a new version. A write to the results
+    file first verifies the warehouse the results are computed from.
     """
     with write_lock(home, timeout=timeout):
+        remove_stale_files(home)  # we hold the lock: any writer's leftovers are stale
+        if path == home.results:
+            verify_file(home.warehouse)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        # We hold the lock, so any other temporary copy (plus its .wal and DuckDB spill
-        # folder) was left by a writer that died: remove it, or each kill leaks a full copy.
-        for stale in path.parent.glob(f".{path.name}.*.tmp*"):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp))
@@ -86,6 +153,7 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
         try:
             yield con
             con.execute("CHECKPOINT")
+            verify_database(con, str(path) if not fresh else f"the new {path.name}")
             ok = True
         finally:
             con.close()
@@ -106,6 +174,11 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
 def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to ``path`` (never blocks, never blocks a writer)."""
     return duckdb.connect(str(path), read_only=True)
+
+
+def sql_string(value: object) -> str:
+    """``value`` as a SQL string literal (a home path may contain ``'``)."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def file_identity(path: Path) -> tuple[int, int, int] | None:
@@ -139,9 +212,9 @@ class Reader:
             self.close()
             con = duckdb.connect(":memory:")
             if ids[0] is not None:
-                con.execute(f"ATTACH '{self.home.warehouse}' AS wh (READ_ONLY)")
+                con.execute(f"ATTACH {sql_string(self.home.warehouse)} AS wh (READ_ONLY)")
             if ids[1] is not None:
-                con.execute(f"ATTACH '{self.home.results}' AS res (READ_ONLY)")
+                con.execute(f"ATTACH {sql_string(self.home.results)} AS res (READ_ONLY)")
             self._con, self._ids = con, ids
         return self._con
 

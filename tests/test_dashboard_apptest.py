@@ -400,8 +400,8 @@ def test_admin_manages_users_in_the_page(served):
     at = open_page(login("admin1"), "users")
     at.text_input(key="add_name").input("newbie")
     at.selectbox(key="add_role").set_value("analyst")
-    at.text_input(key="add_pw1").input("newbie-password")
-    at.text_input(key="add_pw2").input("newbie-password")
+    at.text_input(key="add_pw1").input("maple-river-analyst")
+    at.text_input(key="add_pw2").input("maple-river-analyst")
     next(b for b in at.button if "Add user" in b.label).click().run()
     assert not at.exception
     assert users.get_user(served, "newbie").role == "analyst"

@@ -52,7 +52,7 @@ def test_mask_value_by_class():
     assert mask_value("alice@example.com", "direct") == "a***@e***.com"
     assert mask_value("13812345678", "direct") == "138****5678"
     pseudonym = mask_value("u123", "indirect")
-    assert re.fullmatch(r"u_[0-9a-f]{8}", pseudonym)  # a keyed pseudonym, not the id
+    assert re.fullmatch(r"u_[0-9a-f]{16}", pseudonym)  # a keyed pseudonym, not the id
     assert mask_value("u123", "indirect") == pseudonym  # stable: masked ids still group and join
     assert mask_value("u124", "indirect") != pseudonym
     assert mask_value("anything", "none") == "anything"

@@ -30,21 +30,21 @@ def test_passwords_are_stored_as_bcrypt_hashes_only(home):
 
 
 def test_add_validates_name_role_password_and_duplicates(home):
-    users.add_user(home, "bob", "viewer", "password1")
+    users.add_user(home, "bob", "viewer", "tidy-maple-4721")
     with pytest.raises(UsageError, match="already exists"):
-        users.add_user(home, "bob", "viewer", "password2")
+        users.add_user(home, "bob", "viewer", "brisk-otter-7734")
     with pytest.raises(UsageError, match="unknown role"):
-        users.add_user(home, "carol", "superuser", "password1")
+        users.add_user(home, "carol", "superuser", "tidy-maple-4721")
     with pytest.raises(UsageError, match="too short"):
         users.add_user(home, "carol", "viewer", "short")
     with pytest.raises(UsageError, match="invalid user name"):
-        users.add_user(home, "bad name!", "viewer", "password1")
+        users.add_user(home, "bad name!", "viewer", "tidy-maple-4721")
     assert set(users.load_users(home)) == {"bob"}
 
 
 def test_remove_and_role_changes_keep_one_admin(home):
-    users.add_user(home, "root", "admin", "password1")
-    users.add_user(home, "dana", "viewer", "password1")
+    users.add_user(home, "root", "admin", "tidy-maple-4721")
+    users.add_user(home, "dana", "viewer", "tidy-maple-4721")
     with pytest.raises(UsageError, match="only admin"):
         users.remove_user(home, "root")
     with pytest.raises(UsageError, match="only admin"):
@@ -59,18 +59,18 @@ def test_remove_and_role_changes_keep_one_admin(home):
 
 
 def test_password_change_invalidates_login_tokens(home):
-    user = users.add_user(home, "erin", "analyst", "password1")
+    user = users.add_user(home, "erin", "analyst", "tidy-maple-4721")
     token = auth.issue_token(home, user)
     assert auth.user_from_token(home, token).name == "erin"
-    users.set_password(home, "erin", "password2")
+    users.set_password(home, "erin", "brisk-otter-7734")
     assert auth.user_from_token(home, token) is None
-    assert auth.authenticate(home, "erin", "password1") is None
-    assert auth.authenticate(home, "erin", "password2").role == "analyst"
+    assert auth.authenticate(home, "erin", "tidy-maple-4721") is None
+    assert auth.authenticate(home, "erin", "brisk-otter-7734").role == "analyst"
 
 
 def test_tokens_reject_tampering_expiry_and_removed_users(home):
-    users.add_user(home, "root", "admin", "password1")
-    user = users.add_user(home, "fred", "viewer", "password1")
+    users.add_user(home, "root", "admin", "tidy-maple-4721")
+    user = users.add_user(home, "fred", "viewer", "tidy-maple-4721")
     issued = 1_800_000_000.0
 
     def at(t: float):
@@ -80,8 +80,10 @@ def test_tokens_reject_tampering_expiry_and_removed_users(home):
     assert auth.user_from_token(home, token[:-2] + ("AA" if not token.endswith("AA") else "BB")) is None
     assert auth.user_from_token(home, "not-a-token") is None
     assert auth.user_from_token(home, None) is None
-    # valid up to SESSION_MAX_AGE seconds after it was issued, expired one second later (a fake clock)
+    # valid up to SESSION_MAX_AGE seconds after it was issued (when used at least every
+    # SESSION_IDLE seconds), expired one second later (a fake clock)
     last = issued + auth.SESSION_MAX_AGE
+    assert auth.user_from_token(home, token, now=at(last - auth.SESSION_IDLE)).name == "fred"
     assert auth.user_from_token(home, token, now=at(last)).name == "fred"
     assert auth.user_from_token(home, token, now=at(last + 1)) is None
     assert auth.user_from_token(home, token, max_age=0, now=at(issued + 1)) is None
@@ -100,7 +102,7 @@ def test_cookie_key_from_env_or_generated_once(home, monkeypatch):
     monkeypatch.setenv("SHOPGOV_COOKIE_KEY", "from-the-environment")
     assert users.cookie_key(home) == "from-the-environment"
     # a token signed with one key does not verify with another
-    user = users.add_user(home, "gina", "viewer", "password1")
+    user = users.add_user(home, "gina", "viewer", "tidy-maple-4721")
     token = auth.issue_token(home, user)
     monkeypatch.setenv("SHOPGOV_COOKIE_KEY", "another-key")
     assert auth.user_from_token(home, token) is None
@@ -145,7 +147,7 @@ def test_role_rules():
 
 
 def test_users_file_typos_name_file_key_and_line(home):
-    users.add_user(home, "kim", "viewer", "password1")
+    users.add_user(home, "kim", "viewer", "tidy-maple-4721")
     path = users.users_path(home)
     good = path.read_text()
     path.write_text(good.replace("    role: viewer", "    rol: viewer"))
@@ -170,8 +172,8 @@ def test_a_teams_own_role_file_is_used_for_accounts(home):
     text = default_path("roles.yaml").read_text().replace(
         "  admin:\n", "  auditor:\n    actions: [view_aggregates, view_rows]\n  admin:\n")
     (home.config / "roles.yaml").write_text(text)
-    users.add_user(home, "audrey", "auditor", "password1")
-    assert auth.authenticate(home, "audrey", "password1").role == "auditor"
+    users.add_user(home, "audrey", "auditor", "tidy-maple-4721")
+    assert auth.authenticate(home, "audrey", "tidy-maple-4721").role == "auditor"
     assert auth.user_from_token(home, auth.issue_token(home, users.get_user(home, "audrey"))).name == "audrey"
     with pytest.raises(UsageError, match="unknown role 'auditor'"):
         users.validate_role(get_home(home.root / "other"), "auditor")
@@ -222,7 +224,7 @@ def test_users_cli(home, cli, monkeypatch):
 
 
 def test_users_cli_typo_in_users_file_exits_2_naming_the_line(home, cli):
-    users.add_user(home, "lee", "viewer", "password1")
+    users.add_user(home, "lee", "viewer", "tidy-maple-4721")
     path = users.users_path(home)
     path.write_text(path.read_text().replace("    role: viewer", "    role: viewer\n    rloe: admin"))
     r = cli("users", "list", "--home", str(home.root))
@@ -245,7 +247,7 @@ def test_the_last_admin_rule_follows_the_policy(home):
     text = default_path("roles.yaml").read_text().replace(
         "\n# Pages", "  owner:\n    inherits: admin\n\n# Pages")
     (home.config / "roles.yaml").write_text(text)
-    users.add_user(home, "root", "admin", "password1")
+    users.add_user(home, "root", "admin", "tidy-maple-4721")
     users.set_role(home, "root", "owner")  # still an admin: allowed
     with pytest.raises(UsageError, match="only admin"):
         users.remove_user(home, "root")

@@ -6,9 +6,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from .common import CONTEXT_SETTINGS, HomeOption, JsonOption, console, resolve_home, run, write_json
+from .common import (
+    CONTEXT_SETTINGS,
+    HomeOption,
+    JsonOption,
+    console,
+    plain,
+    resolve_home,
+    run,
+    write_json,
+)
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Report format: html, pdf or json.")]
 Role = Annotated[str, typer.Option("--role", help="Who the report is for: viewer (aggregates only), "
@@ -17,7 +27,7 @@ Role = Annotated[str, typer.Option("--role", help="Who the report is for: viewer
 
 def _summary_table(tree: dict) -> Table:
     ov = tree["overall"]
-    title = (f"{tree['standard']} maturity · overall L{ov['level']} {ov['level_name_zh']} {ov['level_name_en']}"
+    title = escape(f"{tree['standard']} maturity · overall L{ov['level']} {ov['level_name_zh']} {ov['level_name_en']}"
              f" · score {ov['score']:.2f}" + (" · provisional" if ov["provisional"] else ""))
     table = Table(title=title, title_justify="left")
     for col, kw in (("domain", {}), ("score", {"justify": "right"}), ("level", {}), ("target", {}),
@@ -26,7 +36,7 @@ def _summary_table(tree: dict) -> Table:
     for d in tree["domains"]:
         status = "provisional" if d["provisional"] else ("on target" if d["level"] >= d["target_level"] else "below target")
         color = "yellow" if d["provisional"] else ("green" if d["level"] >= d["target_level"] else "red")
-        table.add_row(f"{d['name_zh']} {d['name_en']}", f"{d['score']:.2f}", f"L{d['level']} {d['level_name_en']}",
+        table.add_row(escape(f"{d['name_zh']} {d['name_en']}"), f"{d['score']:.2f}", escape(f"L{d['level']} {d['level_name_en']}"),
                       f"L{d['target_level']}", f"{d['coverage']:.0%}", f"[{color}]{status}[/{color}]")
     return table
 
@@ -55,17 +65,17 @@ def assess_cmd(
             raise UsageError(f"answers file not found: {answers}")
         with console.status("assessing…") as status:
             tree = run_assessment(h, model_path=model, answers_path=answers,
-                                  progress=lambda msg: status.update(f"assessing: {msg}"))
+                                  progress=lambda msg: status.update(f"assessing: {escape(str(msg))}"))
         console.print(_summary_table(tree))
         if tree["top_recommendations"]:
             r = tree["top_recommendations"][0]
-            console.print(f"top recommendation ({r['domain_en']}): {r['action_en']}", highlight=False)
-        console.print(f"stored assessment {tree['assessment_id']} in {h.results}", highlight=False)
-        console.print(f"[dim]{tree['disclaimer']['en']}[/dim]", highlight=False)
+            plain(f"top recommendation ({r['domain_en']}): {r['action_en']}")
+        plain(f"stored assessment {tree['assessment_id']} in {h.results}")
+        console.print(f"[dim]{escape(tree['disclaimer']['en'])}[/dim]", highlight=False)
         write_json(json_out, summary(tree))
         return 0
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def report_cmd(
@@ -97,11 +107,11 @@ def report_cmd(
                                 requested_by=_requested_by())
         if rows:  # every read of row-level data is audited
             audit.log_access(h, "cli", role, "report_row_samples", path.name, format=f)
-        console.print(f"wrote {path} ({path.stat().st_size:,} bytes)", highlight=False)
+        plain(f"wrote {path} ({path.stat().st_size:,} bytes)")
         write_json(json_out, {"format": f, "role": role, "output": str(path), "bytes": path.stat().st_size})
         return 0
 
-    run(body)
+    run(body, outputs={"--json": json_out, "--output": output})
 
 
 def _requested_by() -> str:
@@ -129,11 +139,11 @@ def questionnaire_template(
         from assess.maturity import load_model, write_template
 
         path = write_template(load_model(model), output, fmt)
-        console.print(f"wrote {path}; answer the statements and save it as "
-                      "$SHOPGOV_HOME/config/questionnaire.yaml (or pass --answers)", highlight=False)
+        plain(f"wrote {path}; answer the statements and save it as "
+              "$SHOPGOV_HOME/config/questionnaire.yaml (or pass --answers)")
         return 0
 
-    run(body)
+    run(body, outputs={"--output": output})
 
 
 def questionnaire_validate(
@@ -156,14 +166,13 @@ def questionnaire_validate(
         ans = load_answers(path, m, evidence_dir(h))
         total = sum(len(it.statements) for _, it in m.items)
         unevidenced = sum(1 for a in ans.answers.values() if a.answer in ("largely", "fully") and not a.evidence)
-        console.print(f"{path}: {ans.answered}/{total} statements answered; "
-                      f"{unevidenced} largely/fully answers without evidence count as {m.unevidenced_answer}",
-                      highlight=False)
+        plain(f"{path}: {ans.answered}/{total} statements answered; "
+              f"{unevidenced} largely/fully answers without evidence count as {m.unevidenced_answer}")
         write_json(json_out, {"file": str(path), "answered": ans.answered, "statements": total,
                               "unevidenced": unevidenced})
         return 0
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .common import HomeOption, JsonOption, console, resolve_home, run, write_json
@@ -55,7 +56,7 @@ def check(
         write_json(json_out, payload)
         return result.exit_code
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def _anomalies(h, result, quiet: bool) -> dict:
@@ -92,8 +93,8 @@ def _print_summary(result) -> None:
             unexpected = "error" if r.error else ("—" if r.unexpected_count is None else f"{r.unexpected_count:,}")
             rows = ("table" if r.scope == "table" else
                     "—" if r.element_count is None else f"{r.element_count:,}")
-            t.add_row(f"[{_SEV_STYLE.get(r.severity, '')}]{r.severity}[/]", r.table_name, r.expectation_id,
-                      r.dimension, unexpected, rows)
+            t.add_row(f"[{_SEV_STYLE.get(r.severity, '')}]{escape(r.severity)}[/]", escape(r.table_name),
+                      escape(r.expectation_id), escape(r.dimension), unexpected, rows)
         console.print(t)
     s = RichTable(title="Quality scores: share of checks passed / row-weighted pass rate")
     dims = [d for d in DIMENSIONS if any(x.dimension == d for x in result.scores)]
@@ -111,16 +112,16 @@ def _print_summary(result) -> None:
                 continue
             style = "green" if sc.checks_passed == sc.checks_total else "red"
             cells.append(f"[{style}]{sc.pass_share:.0%}[/] / {sc.row_weighted_pass_rate:.2%}")
-        s.add_row("all tables" if tname == "*" else tname, *cells)
+        s.add_row("all tables" if tname == "*" else escape(tname), *cells)
     console.print(s)
     where = f"partition {result.partition_date}" if result.partition_date else f"partition {result.partition}"
     colour = {"passed": "green", "failed": "red"}.get(result.status, "bold red")
     console.print(
         f"[{colour}]{result.status}[/]: {result.n_expectations - result.n_failed}/{result.n_expectations} "
-        f"checks passed ({where}, {result.seconds:.1f} s) — run {result.run_id}"
+        f"checks passed ({escape(where)}, {result.seconds:.1f} s) — run {escape(result.run_id)}"
     )
     if result.data_docs_path:
-        console.print(f"Data Docs: {result.data_docs_path}")
+        console.print(f"Data Docs: {escape(str(result.data_docs_path))}")
 
 
 def register(app: typer.Typer) -> None:

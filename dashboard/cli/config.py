@@ -40,7 +40,7 @@ def config_init(home: HomeOption = None, json_out: JsonOption = None) -> None:
         write_json(json_out, {"config": str(h.config), "files": [a.__dict__ for a in actions]})
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def config_validate(home: HomeOption = None, json_out: JsonOption = None) -> None:
@@ -66,7 +66,7 @@ def config_validate(home: HomeOption = None, json_out: JsonOption = None) -> Non
         console.print(f"configuration valid: {len(report.files)} file(s)", highlight=False)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def config_diff(home: HomeOption = None, json_out: JsonOption = None) -> None:
@@ -86,7 +86,7 @@ def config_diff(home: HomeOption = None, json_out: JsonOption = None) -> None:
         write_json(json_out, {"differences": [d.__dict__ for d in diffs]})
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from governance.paths import bundled
 
@@ -41,12 +42,12 @@ def dashboard(
         if not load_users(h):
             password = ensure_admin(h)
             console.print(
-                f"created dashboard user [bold]admin[/bold] with initial password: [bold]{password}[/bold]\n"
+                f"created dashboard user [bold]admin[/bold] with initial password: [bold]{escape(str(password))}[/bold]\n"
                 "  (shown once; change it with `shopgov users passwd admin`)"
             )
         if not h.warehouse.exists():
             console.print("[yellow]note:[/yellow] no warehouse yet; run `shopgov init` to load data")
-        console.print(f"dashboard for {h.root}: http://{address}:{port}  (Ctrl+C to stop)")
+        console.print(f"dashboard for {escape(str(h.root))}: http://{escape(address)}:{port}  (Ctrl+C to stop)")
         env = {**os.environ, "SHOPGOV_HOME": str(h.root)}
         cmd = streamlit_command(port, address)
         sys.stdout.flush()

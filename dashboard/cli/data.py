@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .common import EXIT_OK, HomeOption, JsonOption, console, resolve_home, run, write_json
+from .common import EXIT_OK, HomeOption, JsonOption, console, plain, resolve_home, run, write_json
 
 
 def sample(
@@ -26,12 +27,12 @@ def sample(
         from governance.sample import generate
 
         manifest = generate(out, products=products, events=events, seed=seed, days=days, end=end)
-        console.print(f"wrote sample data to {out} ({', '.join(f'{k}: {v:,}' for k, v in manifest['counts'].items())})")
+        console.print(f"wrote sample data to {escape(str(out))} ({', '.join(f'{k}: {v:,}' for k, v in manifest['counts'].items())})")
         write_json(json_out, {"out": str(out), "counts": manifest["counts"],
                               "defects": {d["defect"]: d["count"] for d in manifest["defects"]}})
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def ingest(
@@ -49,13 +50,13 @@ def ingest(
         h = resolve_home(home)
         result = ingest_file(h, table, file, mapping=mapping)
         console.print(
-            f"loaded {result.rows_in:,} rows from {file} into {table}: "
+            f"loaded {result.rows_in:,} rows from {escape(str(file))} into {escape(table)}: "
             f"{result.rows_inserted:,} new, {result.rows_updated:,} updated ({result.seconds:.1f} s)"
         )
         write_json(json_out, result.as_dict())
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def init(
@@ -74,18 +75,18 @@ def init(
 
         h = resolve_home(home)
         summary = init_home(h, products=products, events=events,
-                            load_sample=not no_sample, force=force, log=console.print)
+                            load_sample=not no_sample, force=force, log=plain)
         password = ensure_admin(h)
         if password:
             console.print(
-                f"created dashboard user [bold]admin[/bold] with initial password: [bold]{password}[/bold]\n"
+                f"created dashboard user [bold]admin[/bold] with initial password: [bold]{escape(str(password))}[/bold]\n"
                 "  (shown once; change it with `shopgov users passwd admin`)"
             )
         summary["admin_created"] = bool(password)
         write_json(json_out, summary)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def status(home: HomeOption = None, json_out: JsonOption = None) -> None:
@@ -95,29 +96,29 @@ def status(home: HomeOption = None, json_out: JsonOption = None) -> None:
         from governance.status import warehouse_status
 
         st = warehouse_status(resolve_home(home))
-        t = RichTable(title=f"shopgov warehouse — {st['home']}")
+        t = RichTable(title=f"shopgov warehouse — {escape(str(st['home']))}")
         for col in ("table", "rows", "newest", "age (h)", "SLA (h)", "fresh", "last load"):
             t.add_column(col, justify="right" if col in ("rows", "age (h)", "SLA (h)") else "left")
         for r in st["tables"]:
             t.add_row(
-                r["table"], f"{r['rows']:,}", str(r["newest"] or "—"),
+                escape(r["table"]), f"{r['rows']:,}", str(r["newest"] or "—"),
                 "—" if r["age_hours"] is None else f"{r['age_hours']:.1f}",
                 "—" if r["sla_hours"] is None else f"{r['sla_hours']:g}",
                 {True: "[green]yes[/green]", False: "[red]no[/red]", None: "—"}[r["fresh"]],
-                r["last_load"] or "—",
+                escape(str(r["last_load"] or "—")),
             )
         console.print(t)
         cov = st["catalog_coverage"]
         console.print(
             "catalog coverage: "
-            + ", ".join(f"{k} {v:.0%}" for k, v in cov.items())
+            + ", ".join(f"{escape(str(k))} {v:.0%}" for k, v in cov.items())
         )
         for line in st.get("latest", []):
-            console.print(line)
+            plain(line)
         write_json(json_out, st)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:

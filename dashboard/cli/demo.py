@@ -8,6 +8,7 @@ import time
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from .common import (
     EXIT_ERROR,
@@ -58,7 +59,7 @@ def demo(
                 write_json(json_out, {"home": str(h.root), "steps": done, "ok": False})
                 return EXIT_ERROR
         console.rule("[green]demo ready[/green]")
-        console.print(f"reports: {h.reports}")
+        console.print(f"reports: {escape(str(h.reports))}")
         write_json(json_out, {"home": str(h.root), "steps": done, "ok": True})
         if serve:
             console.print(f"dashboard: http://localhost:{port}  (log in as admin; Ctrl+C to stop)")
@@ -67,7 +68,7 @@ def demo(
             )
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:

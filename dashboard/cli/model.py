@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from .common import EXIT_OK, HomeOption, JsonOption, console, resolve_home, run, write_json
+from .common import EXIT_OK, HomeOption, JsonOption, console, plain, resolve_home, run, write_json
 
 
 def train(
@@ -43,7 +44,7 @@ def train(
             except ShopgovError:
                 path = None
             if path is not None:
-                console.print(f"a trained model exists: {path} (use `shopgov train` without --if-missing "
+                console.print(f"a trained model exists: {escape(str(path))} (use `shopgov train` without --if-missing "
                               "to retrain)", highlight=False, soft_wrap=True)
                 card = load_card(path)
                 write_json(json_out, {"model_version": path.name, "trained": False, "path": str(path),
@@ -51,7 +52,7 @@ def train(
                 return EXIT_OK
         cfg = TrainConfig(epochs=epochs, max_samples=max_samples, batch_size=batch_size, lr=lr,
                           max_length=max_length, seed=seed, real_titles=real_titles)
-        card = train_model(h, data, cfg, progress=True, log=lambda m: console.print(m, highlight=False))
+        card = train_model(h, data, cfg, progress=True, log=plain)
         m = card["metrics_validation"]
         for target in ("not_clear", "not_concise", "low_quality"):
             row = "  ".join(
@@ -60,7 +61,7 @@ def train(
             )
             console.print(f"validation ROC-AUC {target:<12} {row}", highlight=False)
         console.print(f"threshold {card['threshold']['value']:.3f}; card: "
-                      f"{h.models / card['model_version'] / 'MODEL_CARD.md'}", highlight=False, soft_wrap=True)
+                      f"{escape(str(h.models / card['model_version'] / 'MODEL_CARD.md'))}", highlight=False, soft_wrap=True)
         write_json(json_out, {"model_version": card["model_version"], "trained": True,
                               "path": str(h.models / card["model_version"]),
                               "threshold": card["threshold"]["value"], "data": card["data"],
@@ -70,7 +71,7 @@ def train(
                               "train_seconds": card["train_seconds"]})
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def flag(
@@ -105,25 +106,25 @@ def flag(
         if input_file is not None:
             summary = score_file(model, input_file, output_file, batch_size=batch_size, explain=not no_explain,
                                  explain_limit=explain_top)
-            console.print(f"scored {summary['n_scored']:,} listings from {input_file} → {output_file}: "
+            console.print(f"scored {summary['n_scored']:,} listings from {escape(str(input_file))} → {escape(str(output_file))}: "
                           f"{summary['n_flagged']:,} flagged ({summary['listings_per_second']:.0f}/s)", highlight=False)
         else:
             summary = score_warehouse(h, model, batch_size=batch_size, explain=not no_explain,
-                                      log=lambda m: console.print(m, highlight=False), explain_limit=explain_top)
+                                      log=plain, explain_limit=explain_top)
             console.print(f"scored {summary['n_scored']:,} products with {summary['model_version']}: "
                           f"{summary['n_flagged']:,} flagged ({summary['flagged_share']:.1%}) in "
-                          f"{summary['seconds']:.1f} s; stored in {h.results} (run {summary['run_id']})", highlight=False)
+                          f"{summary['seconds']:.1f} s; stored in {escape(str(h.results))} (run {summary['run_id']})", highlight=False)
             if not no_explain:
                 console.print(f"word attributions for {summary['explained_titles']:,} of "
                               f"{summary['flagged_titles']:,} flagged distinct titles (the worst first; "
                               "--explain-top sets the limit)", highlight=False)
             top = list(summary["reason_counts"].items())[:6]
             if top:
-                console.print("reasons: " + ", ".join(f"{k} {v:,}" for k, v in top), highlight=False)
+                plain("reasons: " + ", ".join(f"{k} {v:,}" for k, v in top))
         write_json(json_out, summary)
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out, "--output": output_file})
 
 
 def register(app: typer.Typer) -> None:

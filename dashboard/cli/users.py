@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from governance.errors import UsageError
@@ -45,13 +46,13 @@ def users_add(
         validate_role(h, role)
         password, generated = _password_from(password_env)
         user = add_user(h, name, role, password)
-        console.print(f"added user [bold]{name}[/bold] with role {role}")
+        console.print(f"added user [bold]{escape(name)}[/bold] with role {escape(role)}")
         if generated:
-            console.print(f"initial password: [bold]{password}[/bold] (shown once)")
+            console.print(f"initial password: [bold]{escape(password)}[/bold] (shown once)")
         write_json(json_out, user.as_public_dict())
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def users_remove(
@@ -64,7 +65,7 @@ def users_remove(
         from dashboard.users import remove_user
 
         remove_user(resolve_home(home), name)
-        console.print(f"removed user [bold]{name}[/bold]")
+        console.print(f"removed user [bold]{escape(name)}[/bold]")
         return EXIT_OK
 
     run(body)
@@ -85,9 +86,9 @@ def users_passwd(
             raise UsageError(f"no user {name!r}; add it with `shopgov users add {name} --role viewer`")
         password, generated = _password_from(password_env)
         set_password(h, name, password)
-        console.print(f"password of [bold]{name}[/bold] changed")
+        console.print(f"password of [bold]{escape(name)}[/bold] changed")
         if generated:
-            console.print(f"new password: [bold]{password}[/bold] (shown once)")
+            console.print(f"new password: [bold]{escape(password)}[/bold] (shown once)")
         return EXIT_OK
 
     run(body)
@@ -104,12 +105,12 @@ def users_list(home: HomeOption = None, json_out: JsonOption = None) -> None:
         for col in ("name", "role", "created", "updated"):
             table.add_column(col)
         for u in users.values():
-            table.add_row(u.name, u.role, u.created_at or "—", u.updated_at or "—")
+            table.add_row(*(escape(str(v)) for v in (u.name, u.role, u.created_at or "—", u.updated_at or "—")))
         console.print(table)
         write_json(json_out, [u.as_public_dict() for u in users.values()])
         return EXIT_OK
 
-    run(body)
+    run(body, outputs={"--json": json_out})
 
 
 def register(app: typer.Typer) -> None:
