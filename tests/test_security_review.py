@@ -201,7 +201,7 @@ def test_each_home_gets_its_own_random_pseudonym_key(tmp_path, monkeypatch):
     assert all(re.fullmatch(r"u_[0-9a-f]{16}", p) for p in seen)  # 64 bits
 
 
-def test_a_dictionary_over_a_million_ids_has_no_collisions(home, monkeypatch):
+def test_a_dictionary_over_300k_ids_has_no_collisions(home, monkeypatch):
     from governance import privacy
 
     monkeypatch.delenv("SHOPGOV_PSEUDONYM_KEY", raising=False)
