@@ -3,7 +3,7 @@
 This module is the one place that knows the results tables and their columns:
 
 * check runs: ``check_runs``, ``expectation_results``, ``quality_scores``;
-* listing scoring: ``listing_runs``, ``listing_scores``;
+* listing scoring: ``listing_runs``, ``listing_scores``, analysts' ``listing_labels``;
 * maturity assessments: ``assessments``, ``assessment_domains``;
 * producer tables ``pii_findings`` and ``anomaly_runs``: created only by the job that fills
   them (:func:`ensure_table`), because their mere existence tells the maturity evidence
@@ -38,7 +38,7 @@ from .errors import ShopgovError
 from .paths import Home
 from .warehouse import connect_read
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -71,6 +71,14 @@ TABLES: dict[str, Columns] = {
         ("category_id", "VARCHAR"), ("title", "VARCHAR"), ("model_version", "VARCHAR"),
         ("low_quality_score", "DOUBLE"), ("clarity_score", "DOUBLE"), ("conciseness_score", "DOUBLE"),
         ("flagged", "BOOLEAN"), ("reasons", "JSON"), ("top_tokens", "JSON"), ("scored_at", "TIMESTAMP"),
+        ("input_hash", "VARCHAR"), ("language", "VARCHAR"),
+    ),
+    # Analysts' verdicts on listings (audited: who and when); training data for `train --from-labels`.
+    "listing_labels": (
+        ("label_id", "VARCHAR"), ("product_id", "VARCHAR"), ("title", "VARCHAR"), ("input_hash", "VARCHAR"),
+        ("verdict", "VARCHAR"), ("clarity", "INTEGER"), ("conciseness", "INTEGER"),
+        ("model_version", "VARCHAR"), ("low_quality_score", "DOUBLE"), ("labelled_by", "VARCHAR"),
+        ("labelled_at", "TIMESTAMP"), ("note", "VARCHAR"),
     ),
     "assessments": (
         ("assessment_id", "VARCHAR"), ("created_at", "TIMESTAMP"), ("standard", "VARCHAR"),
@@ -102,7 +110,14 @@ CHECK_TABLES = ("check_runs", "expectation_results", "quality_scores")
 # Changes after version 1, keyed by the version they lead to. Each statement must be safe on
 # a file that lacks the table (``ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c TYPE``):
 # missing tables are created afterwards from TABLES, which already has the new columns.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: incremental listing scoring (hash of the scored input) and language routing;
+    #    listing_labels is a new table (created from TABLES).
+    2: (
+        "ALTER TABLE IF EXISTS listing_scores ADD COLUMN IF NOT EXISTS input_hash VARCHAR",
+        "ALTER TABLE IF EXISTS listing_scores ADD COLUMN IF NOT EXISTS language VARCHAR",
+    ),
+}
 
 _VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER, applied_at TIMESTAMP, description VARCHAR)")
