@@ -8,7 +8,14 @@ repeated-word heuristic, with a bootstrap confidence interval of the model − h
 difference; then the score distribution on all 2,112 listings with a few flagged and
 unflagged examples. Writes ``bench/results/listing_real_titles.md`` and ``.json``.
 
-    .venv/bin/python -m bench.eval_real_titles [--home DIR] [--version V]
+The protocol section comes first (docs/listing_model.md): every scorer on the dev file c (where
+decisions are taken) and on the report files d+e (reported, never tuned on), plus the clarity set
+(rule-selected unclear Walmart titles against the clear titles of d+e), with 95% bootstrap
+intervals; ``--compare V ...`` adds other model versions (e.g. one trained with ``--data``);
+the stacker is fitted on c and kept only if its out-of-fold AUC on c beats the model's.
+``--protocol-only`` stops after it and writes ``bench/results/listing_protocol.{md,json}``.
+
+    .venv/bin/python -m bench.eval_real_titles [--home DIR] [--version V] [--compare V2 ...] [--protocol-only]
 """
 
 from __future__ import annotations
@@ -75,12 +82,71 @@ def table(metrics: dict) -> list[str]:
     return lines
 
 
+def protocol_section(home, path, card, compare_versions: list[str], n_boot: int = 1000) -> tuple[dict, str]:
+    """The protocol table: heuristic, TF-IDF, model(s) and the stacker on dev, report and clarity sets."""
+    from assess.listing import protocol
+    from assess.listing.stack import Stacker, cross_val_auc
+
+    sets = protocol.sets()
+    baselines = training_baselines(card, 13)
+    scorers: dict[str, object] = {
+        "heuristic (length + repeats, Platt on generated)": lambda ts: baselines.predict(ts)["heuristic"],
+        "TF-IDF + logreg (generated)": lambda ts: baselines.predict(ts)["tfidf_logreg"],
+    }
+    models = {f"model {card['model_version']} (int8)": ListingModel.load(path, fast=True)}
+    for v in compare_versions:
+        vp = resolve_model_dir(home, v)
+        vc = load_card(vp)
+        models[f"model {v} (int8; data: {Path(vc['data']['source']).name[:60]})"] = ListingModel.load(vp, fast=True)
+
+    def as_defects(m):
+        def score(ts):
+            pred = m.predict(ts, batch_size=64)
+            return {"not_clear": 1 - pred["clarity"], "not_concise": 1 - pred["conciseness"]}
+        return score
+
+    for name, m in models.items():
+        scorers[name] = as_defects(m)
+    # the stacker: decided on c (out-of-fold), fitted on c, then reported on d+e
+    main_model = next(iter(models.values()))
+    dev = sets["dev"]
+    dev_pred = as_defects(main_model)(dev["title"].tolist())
+    dev_y = {"not_concise": 1 - dev["conciseness"].to_numpy(), "not_clear": 1 - dev["clarity"].to_numpy()}
+    decision = cross_val_auc(dev["title"].tolist(), dev_pred, dev_y)
+    stacker = Stacker.fit(dev["title"].tolist(), dev_pred, dev_y)
+    scorers["stacker (model + features, fitted on c)"] = \
+        lambda ts: stacker.predict(ts, as_defects(main_model)(ts))
+    result = {"decision_on_c_out_of_fold_auc": decision, "sets": {}}
+    for set_name in ("dev", "report", "clarity"):
+        frame = sets[set_name]
+        result["sets"][set_name] = {name: protocol.measure(fn, frame, n_boot=n_boot) for name, fn in scorers.items()}
+    lines = ["## Protocol: decide on c, report on d+e", "",
+             "Values with 95% bootstrap intervals (1,000 resamples of listings). RMSE pools both heads. "
+             "The stacker was fitted on c, so its c row is in-sample; the decision to keep it uses its "
+             "out-of-fold AUC on c: " + ", ".join(f"{h}: model {v['model']:.3f} vs stacker {v['stacker']:.3f}"
+                                                 for h, v in decision.items()) + ".", ""]
+    titles = {"dev": "c (dev: decisions)", "report": "d+e (report: never tuned on)",
+              "clarity": "clarity set (rule-selected unclear titles + clear titles of d+e)"}
+    for set_name, per in result["sets"].items():
+        first = next(iter(per.values()))
+        lines += [f"### {titles[set_name]}: n {first['n']}, not concise {first['not_concise']}, "
+                  f"not clear {first['not_clear']}", "",
+                  "| scorer | AUC not concise | AUC not clear | RMSE |", "|---|---|---|---|"]
+        for name, m in per.items():
+            nc = protocol.fmt(m["auc_not_concise"]) if set_name != "clarity" else "—"
+            lines.append(f"| {name} | {nc} | {protocol.fmt(m['auc_not_clear'])} | {protocol.fmt(m['rmse'])} |")
+        lines.append("")
+    return result, "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, default=None)
     ap.add_argument("--version", default=None)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=RESULTS / "listing_real_titles.md")
+    ap.add_argument("--compare", nargs="*", default=[], help="other model versions to put in the protocol table")
+    ap.add_argument("--protocol-only", action="store_true", help="print and write only the protocol section")
     args = ap.parse_args(argv)
     set_threads(args.threads)
     folder = real_titles.find_dir()
@@ -90,6 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     home = get_home(args.home)
     path = resolve_model_dir(home, args.version)
     card = load_card(path)
+    proto, proto_md = protocol_section(home, path, card, args.compare)
+    print(proto_md)
+    if args.protocol_only:
+        out = RESULTS / "listing_protocol.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(f"# Listing model: evaluation protocol\n\nModel `{card['model_version']}`. Command: "
+                       "`.venv/bin/python -m bench.eval_real_titles --protocol-only`.\n\n" + proto_md + "\n",
+                       encoding="utf-8")
+        out.with_suffix(".json").write_text(json.dumps(round_floats(proto), indent=2) + "\n", encoding="utf-8")
+        return 0
     fp32, fast = ListingModel.load(path), ListingModel.load(path, fast=True)
     thr = fp32.config.threshold
     baselines = training_baselines(card, 13)
@@ -166,12 +242,14 @@ def main(argv: list[str] | None = None) -> int:
                          "histogram": {f"{edges[i]:.1f}-{edges[i + 1]:.1f}": int(hist[i]) for i in range(10)},
                          "reason_counts": dict(sorted(codes.items(), key=lambda kv: -kv[1])),
                          "seconds_with_explanations": seconds},
-        "examples": examples,
+        "examples": examples, "protocol": proto,
     })
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     args.out.write_text(render(result), encoding="utf-8")
     print(render(result))
+    with args.out.open("a", encoding="utf-8") as f:
+        f.write("\n" + proto_md + "\n")
     return 0
 
 

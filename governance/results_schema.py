@@ -3,7 +3,7 @@
 This module is the one place that knows the results tables and their columns:
 
 * check runs: ``check_runs``, ``expectation_results``, ``quality_scores``;
-* listing scoring: ``listing_runs``, ``listing_scores``;
+* listing scoring: ``listing_runs``, ``listing_scores``, analysts' ``listing_labels``;
 * maturity assessments: ``assessments``, ``assessment_domains``;
 * imported site bundles (a central home, :mod:`governance.sites`): ``site_bundles``,
   ``site_domains``, ``site_scores``;
@@ -40,7 +40,7 @@ from .errors import ShopgovError
 from .paths import Home
 from .warehouse import connect_read
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -73,6 +73,14 @@ TABLES: dict[str, Columns] = {
         ("category_id", "VARCHAR"), ("title", "VARCHAR"), ("model_version", "VARCHAR"),
         ("low_quality_score", "DOUBLE"), ("clarity_score", "DOUBLE"), ("conciseness_score", "DOUBLE"),
         ("flagged", "BOOLEAN"), ("reasons", "JSON"), ("top_tokens", "JSON"), ("scored_at", "TIMESTAMP"),
+        ("input_hash", "VARCHAR"), ("language", "VARCHAR"),
+    ),
+    # Analysts' verdicts on listings (audited: who and when); training data for `train --from-labels`.
+    "listing_labels": (
+        ("label_id", "VARCHAR"), ("product_id", "VARCHAR"), ("title", "VARCHAR"), ("input_hash", "VARCHAR"),
+        ("verdict", "VARCHAR"), ("clarity", "INTEGER"), ("conciseness", "INTEGER"),
+        ("model_version", "VARCHAR"), ("low_quality_score", "DOUBLE"), ("labelled_by", "VARCHAR"),
+        ("labelled_at", "TIMESTAMP"), ("note", "VARCHAR"),
     ),
     "assessments": (
         ("assessment_id", "VARCHAR"), ("created_at", "TIMESTAMP"), ("standard", "VARCHAR"),
@@ -152,6 +160,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
                                 ("excerpt", "VARCHAR"), ("run_id", "VARCHAR"))),
     3: (),  # adds site_bundles, site_domains and site_scores (created from TABLES)
     4: (),  # adds the incidents and incident_events tables (created from TABLES)
+    # 5: incremental listing scoring (hash of the scored input) and language routing;
+    #    listing_labels is a new table (created from TABLES).
+    5: (
+        "ALTER TABLE IF EXISTS listing_scores ADD COLUMN IF NOT EXISTS input_hash VARCHAR",
+        "ALTER TABLE IF EXISTS listing_scores ADD COLUMN IF NOT EXISTS language VARCHAR",
+    ),
 }
 
 _VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version ("

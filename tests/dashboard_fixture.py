@@ -176,7 +176,7 @@ def _results(home: Home, runs: int, listings: bool, assessments: int, start: dat
             for pid, sid, sku, cat, title, score, flagged, reasons, tokens in rows:
                 con.execute(insert_sql("listing_scores"), [
                     "lr-1", pid, sid, sku, cat, title, "bert-test", score, 1 - score, 1 - score / 2, flagged,
-                    json.dumps(reasons), json.dumps(tokens), scored])
+                    json.dumps(reasons), json.dumps(tokens), scored, None, "en"])
         for a in range(assessments):
             aid = f"as-{a + 1}"
             base = 2.0 + 0.4 * a

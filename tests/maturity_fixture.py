@@ -116,7 +116,7 @@ def add_listing_run(home: Home, run_id: str, scored_at: datetime, n_scored: int,
                 [run_id, s["product_id"], s.get("seller_id", "s1"), s.get("sku", "k1"), s.get("category_id", "c1"),
                  s["title"], "m-test", s.get("score", 0.9), 0.1, 0.2, s.get("flagged", True),
                  json.dumps(s.get("reasons", [{"code": "keyword_stuffing", "message": "repeated words"}])),
-                 json.dumps([{"token": "cheap", "weight": 0.4}]), scored_at],
+                 json.dumps([{"token": "cheap", "weight": 0.4}]), scored_at, None, "en"],
             )
 
 

@@ -169,6 +169,27 @@ def test_fast_path_agrees_with_fp32(trained):
     assert np.abs(fp32 - int8).max() < 0.25
 
 
+def test_a_listing_score_does_not_depend_on_its_batch(trained):
+    """Scored alone, among short titles, or among long noisy ones: the same score (int8 and fp32)."""
+    home, _ = trained
+    path = resolve_model_dir(home)
+    probe = GOOD[:4] + NOT_CONCISE[:3] + NOT_CLEAR[:3]
+    noisy = [" ".join(NOT_CONCISE) + " 9999999 ZZZZZZ !!!!", "X", "!!!! $$$$ 00000000 #### ¥¥¥¥ " * 4]
+    for fast in (True, False):
+        model = ListingModel.load(path, fast=fast)
+        alone = np.array([model.predict([t])["low_quality"][0] for t in probe])
+        together = model.predict(probe)["low_quality"]
+        crowd = model.predict(noisy + probe + GOOD + NOT_CONCISE, batch_size=64)["low_quality"][len(noisy):][:len(probe)]
+        small_batches = model.predict(probe + noisy, batch_size=3)["low_quality"][:len(probe)]
+        for other in (together, crowd, small_batches):
+            np.testing.assert_allclose(other, alone, atol=1e-3, err_msg=f"fast={fast}")
+        df = pd.DataFrame({"title": probe})
+        wide = pd.DataFrame({"title": noisy * 5 + probe})
+        a = score_frame(model, df, progress=False, explain=False)["low_quality_score"].to_numpy()
+        b = score_frame(model, wide, progress=False, explain=False, batch_size=16)["low_quality_score"].to_numpy()
+        np.testing.assert_allclose(b[-len(probe):], a, atol=1e-3)
+
+
 # ---- reasons -------------------------------------------------------------------------------------
 def test_rule_reasons_and_heuristic():
     codes = lambda t, d=None: {r["code"] for r in rule_reasons(t, d)}  # noqa: E731
@@ -330,7 +351,7 @@ def test_flag_scores_the_warehouse_into_results(trained):
         cols = [c[0] for c in con.execute("DESCRIBE listing_scores").fetchall()]
         assert cols == ["run_id", "product_id", "seller_id", "sku", "category_id", "title", "model_version",
                         "low_quality_score", "clarity_score", "conciseness_score", "flagged", "reasons",
-                        "top_tokens", "scored_at"]
+                        "top_tokens", "scored_at", "input_hash", "language"]
         runs = con.execute("SELECT run_id, model_version, n_scored, n_flagged, threshold FROM listing_runs "
                            "ORDER BY scored_at, run_id").fetchall()
         scores = con.execute("SELECT * FROM listing_scores").df()
@@ -344,3 +365,142 @@ def test_flag_scores_the_warehouse_into_results(trained):
     assert "CONTACT_DETAILS" in phone["reasons"]
     missing = scores.loc[scores["product_id"] == "p11"].iloc[0]
     assert bool(missing["flagged"]) and "MISSING_TITLE" in missing["reasons"]
+
+
+# ---- nightly incremental scoring, on-demand explanations, language routing -----------------------------
+def _warehouse_with(home, rows):
+    from governance.warehouse import atomic_write, ensure_warehouse
+
+    ensure_warehouse(home)
+    with atomic_write(home, home.warehouse) as con:
+        con.execute("DELETE FROM products")
+        for pid, title, desc in rows:
+            con.execute("INSERT INTO products (product_id, sku, seller_id, title, description, category_id) "
+                        "VALUES (?, ?, 's1', ?, ?, 'c1')", [pid, f"sku-{pid}", title, desc])
+
+
+def _stored(home) -> pd.DataFrame:
+    con = duckdb.connect(str(home.results), read_only=True)
+    try:
+        return con.execute("SELECT * FROM listing_scores ORDER BY product_id").df().set_index("product_id")
+    finally:
+        con.close()
+
+
+def test_nightly_scoring_rescores_only_changed_listings(trained, tmp_path):
+    import dataclasses
+
+    from assess.listing.score import explain_listings, score_warehouse
+
+    home = get_home(tmp_path / "nightly").ensure()
+    model = ListingModel.load(resolve_model_dir(trained[0]), fast=True)
+    titles = GOOD[:5] + NOT_CONCISE[:4] + NOT_CLEAR[:2]
+    rows = [(f"p{i:02d}", t, None) for i, t in enumerate(titles)]
+    _warehouse_with(home, rows)
+    first = score_warehouse(home, model, progress=False, log=lambda m: None)
+    assert (first["n_rescored"], first["n_reused"]) == (len(rows), 0)
+    before = _stored(home)
+    assert before["input_hash"].notna().all() and (before["top_tokens"].map(json.loads).map(len) == 0).all()
+
+    again = score_warehouse(home, model, progress=False, log=lambda m: None)
+    assert (again["n_rescored"], again["n_reused"]) == (0, len(rows))
+    same = _stored(home)
+    pd.testing.assert_series_equal(same["scored_at"], before["scored_at"])  # kept, not recomputed
+    pd.testing.assert_series_equal(same["low_quality_score"], before["low_quality_score"])
+    assert set(same["run_id"]) == {again["run_id"]}
+
+    rows[1] = ("p01", NOT_CONCISE[5], None)  # title changed
+    rows[2] = ("p02", rows[2][1], "<b>now with HTML</b>")  # description changed (rule reasons read it)
+    rows.append(("p99", "Brand new listing: Lodge 12 Inch Cast Iron Skillet", None))
+    _warehouse_with(home, rows)
+    third = score_warehouse(home, model, progress=False, log=lambda m: None)
+    assert (third["n_rescored"], third["n_reused"]) == (3, len(rows) - 3)
+    after = _stored(home)
+    changed = {"p01", "p02", "p99"}
+    assert set(after.index[after["scored_at"] != after["scored_at"].min()]) == changed
+    assert after.loc["p01", "title"] == NOT_CONCISE[5] and "HTML" in after.loc["p02", "reasons"]
+    unchanged = sorted(set(after.index) - changed)
+    pd.testing.assert_series_equal(after.loc[unchanged, "scored_at"], before.loc[unchanged, "scored_at"])
+
+    other = ListingModel(model.net, model.tokenizer, dataclasses.replace(model.config, version="other-version"),
+                         quantized=True)
+    assert score_warehouse(home, other, progress=False, log=lambda m: None)["n_rescored"] == len(rows)
+
+    # explanations on demand: the worst flagged listings, stored with their rows
+    flagged = _stored(home)
+    flagged = flagged[flagged["flagged"]]
+    assert len(flagged)
+    done = explain_listings(home, other, top_n=2)
+    assert 0 < done["explained"] <= 2
+    stored = _stored(home)
+    for pid in done["product_ids"]:
+        assert all(t["weight"] > 0 for t in json.loads(stored.loc[pid, "top_tokens"]))
+
+
+CHINESE = ["【新品】小米 Redmi Note 13 手机 8GB+256GB 黑色", "Apple iPhone 15 手机壳 黑色 防摔",
+           "好", "加微信 138 1234 5678 纯棉T恤"]
+
+
+def test_language_detection():
+    from assess.listing.language import detect_language
+
+    assert [detect_language(t) for t in CHINESE] == ["zh"] * 4
+    assert detect_language("Lodge 10.25 Inch Cast Iron Skillet") == "en"
+    assert detect_language("無印良品 ノート A5") == "ja"
+    assert detect_language("삼성 갤럭시 S24 케이스") == "ko"
+    assert detect_language("Чайник электрический 1.7 л") == "other"
+    assert detect_language("XR-2210 9999") == "und" or detect_language("XR-2210 9999") == "en"
+    assert detect_language("2210 / 9999") == "und" and detect_language(None) == "und"
+
+
+def test_chinese_titles_get_no_english_verdict(trained):
+    home, _ = trained
+    model = ListingModel.load(resolve_model_dir(home), fast=True)
+    df = pd.DataFrame({"title": CHINESE + NOT_CONCISE[:2], "description": [None, None, None, "<p>x</p>", None, None]})
+    out = score_frame(model, df, progress=False)
+    zh = out.iloc[: len(CHINESE)]
+    assert (zh["language"] == "zh").all() and not zh["flagged"].any()
+    assert zh[["low_quality_score", "clarity_score", "conciseness_score"]].isna().all().all()
+    for reasons in zh["reasons"]:
+        codes = [r["code"] for r in reasons]
+        assert "UNSUPPORTED_LANGUAGE" in codes
+        assert not set(codes) - {"UNSUPPORTED_LANGUAGE", "CONTACT_DETAILS", "HTML"}, codes
+    assert "HTML" in {r["code"] for r in zh["reasons"].iloc[3]}
+    assert (out["language"].iloc[len(CHINESE):] == "en").all()
+    assert out["low_quality_score"].iloc[len(CHINESE):].notna().all()
+
+
+def test_label_feedback_round_trip(trained, tmp_path):
+    import dataclasses
+
+    from assess.listing.labels import labels_frame, record_label, uncertain_flags
+    from assess.listing.score import score_warehouse
+    from governance.errors import UsageError
+
+    home = get_home(tmp_path / "labels").ensure()
+    model = ListingModel.load(resolve_model_dir(trained[0]), fast=True)
+    _warehouse_with(home, [(f"p{i:02d}", t, None) for i, t in enumerate(GOOD[:6] + NOT_CONCISE[:6] + CHINESE[:1])])
+    score_warehouse(home, model, progress=False, log=lambda m: None)
+    queue = uncertain_flags(home, limit=20)
+    assert len(queue) == 12 and "p12" not in set(queue["product_id"])  # the Chinese title has no score
+    assert queue["margin"].is_monotonic_increasing
+    first, second = queue["product_id"].iloc[0], queue["product_id"].iloc[1]
+    record_label(home, first, "reject", "alice", note="fine as is")
+    stored = record_label(home, second, "relabel", "bob", clarity=0, conciseness=1)
+    assert (stored["clarity"], stored["conciseness"]) == (0, 0)  # not clear implies not concise
+    labels = labels_frame(home)
+    assert set(labels["labelled_by"]) == {"alice", "bob"} and labels["labelled_at"].notna().all()
+    assert labels.set_index("product_id").loc[first, ["clarity", "conciseness"]].tolist() == [1, 1]
+    assert not {first, second} & set(uncertain_flags(home, limit=20)["product_id"])
+    with pytest.raises(UsageError, match="verdict"):
+        record_label(home, first, "maybe", "alice")
+    with pytest.raises(UsageError, match="nope"):
+        record_label(home, "nope", "reject", "alice")
+
+    cfg = dataclasses.replace(TINY, epochs=1)
+    card = train(home, tiny_frame(), cfg, progress=False, log=lambda m: None, from_labels=True, extra_weight=2)
+    assert "2 extra labelled titles (x2" in card["data"]["source"]
+    assert card["data"]["train"] == len(tiny_frame()) - card["data"]["validation"] + 4
+    with pytest.raises(UsageError, match="no analyst labels"):
+        train(get_home(tmp_path / "nolabels").ensure(), tiny_frame(), cfg, progress=False, log=lambda m: None,
+              from_labels=True)

@@ -201,7 +201,7 @@ def test_readers_return_what_the_writers_stored(home):
             con.execute(rs.insert_sql("quality_scores"), [run, "*", "*", 2, 1, 0.5, 0.9 + i / 100])
         con.execute(rs.insert_sql("listing_scores"), [
             "lr", "p1", "s1", "k1", "c1", "Title", "m", 0.9, 0.1, 0.2, True,
-            '[{"code": "X", "message": "m"}]', "[]", T0])
+            '[{"code": "X", "message": "m"}]', "[]", T0, "h1", "en"])
     assert [r["run_id"] for r in rs.latest_runs(home, limit=2)] == ["run-2", "run-1"]
     assert [p.run_id for p in rs.score_history(home)] == ["run-0", "run-1", "run-2"]
     failed = rs.run_results(home, "run-1", failed_only=True)

@@ -79,6 +79,12 @@ def evaluate(model: Any, baselines: Any, threshold: float, robustness: bool = Tr
         "description": DESCRIPTION, "n": len(df),
         "defects": {"not_clear": int((df["clarity"] == 0).sum()), "not_concise": int((df["conciseness"] == 0).sum())},
         "metrics": compare(pred, df, baselines, threshold),
+        # the protocol (docs/listing_model.md): decide on c, report on d+e
+        "metrics_by_split": {
+            name: compare({k: v[mask] for k, v in pred.items()}, df[mask].reset_index(drop=True), baselines, threshold)
+            for name, mask in (("dev_c", (df["label_file"] == "c").to_numpy()),
+                               ("report_d_e", df["label_file"].isin(["d", "e"]).to_numpy()))
+            if mask.any()},
         "flagged_share": float(np.mean(pred["low_quality"] >= threshold)),
     }
     if robustness:

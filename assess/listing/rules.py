@@ -39,6 +39,7 @@ REASON_CODES: dict[str, str] = {
     "HTML": "HTML markup in the listing text",
     "MODEL_LOW_CLARITY": "model: a shopper may not tell what the product is",
     "MODEL_LOW_CONCISENESS": "model: title padded, stuffed or missing key attributes",
+    "UNSUPPORTED_LANGUAGE": "title not in English: the model does not judge it (no score, no flag)",
 }
 
 

@@ -27,10 +27,11 @@ from governance.privacy import scrub_text
 
 from .data import read_table, require_title
 from .explain import occlusion
+from .language import LANGUAGE_AGNOSTIC_CODES, detect_languages, supported
 from .model import ListingModel, set_threads
 from .rules import REASON_CODES, rule_reasons
 
-OUTPUT_COLUMNS = ["low_quality_score", "clarity_score", "conciseness_score", "flagged", "reasons"]
+OUTPUT_COLUMNS = ["low_quality_score", "clarity_score", "conciseness_score", "flagged", "reasons", "language"]
 
 def load_model(home: Home, version: str | None = None, fast: bool = True) -> ListingModel:
     """The latest (or named) trained model of ``home``; the int8 fast path unless ``fast=False``."""
@@ -65,7 +66,10 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
     """Scores for each row of ``df`` (``title``, optional ``description``), in ``df``'s order.
 
     Returns a frame with ``low_quality_score, clarity_score, conciseness_score, flagged, reasons``
-    (list of ``{code, message}``) and ``top_tokens`` (list of ``{token, weight}``).
+    (list of ``{code, message}``), ``top_tokens`` (list of ``{token, weight}``) and ``language``.
+    Titles the English model may not judge (:mod:`.language`, e.g. Chinese) get NaN scores, no
+    flag and the ``UNSUPPORTED_LANGUAGE`` reason. A row's scores depend only on its title and
+    the model (batch-invariant: see :meth:`ListingModel.quantize`).
     Word attributions (occlusion: one extra forward pass per word) are computed only for flagged
     titles, and at most for the ``explain_limit`` worst distinct ones (``None``: all); other
     flagged rows keep their reason codes and an empty ``top_tokens``. ``df.attrs["explained"]``
@@ -75,7 +79,9 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
 
     titles = df["title"].map(lambda t: t.strip() if isinstance(t, str) else "")
     descs = df["description"] if "description" in df.columns else pd.Series([None] * len(df), index=df.index)
-    has_title = (titles != "").to_numpy()
+    languages = detect_languages(titles)
+    routed = np.array([supported(lang) for lang in languages], dtype=bool)
+    has_title = (titles != "").to_numpy() & routed  # titles the (English) model judges
     uniq, inverse = np.unique(titles[has_title].to_numpy().astype(str), return_inverse=True)
     threshold = float(model.config.threshold)
     with tqdm(total=len(uniq), desc=desc, unit="title", disable=not progress) as bar:
@@ -110,8 +116,15 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
     pos = np.full(n, -1)
     pos[has_title] = inverse
     reasons, top_tokens = [], []
+    unsupported = (titles != "").to_numpy() & ~routed
+    low[unsupported] = clar[unsupported] = conc[unsupported] = np.nan
+    flagged[unsupported] = False
     for r, (title, desc) in enumerate(zip(titles, descs, strict=True)):
         rr = rule_reasons(title, desc)
+        if unsupported[r]:
+            rr = [x for x in rr if x["code"] in LANGUAGE_AGNOSTIC_CODES] + [{
+                "code": "UNSUPPORTED_LANGUAGE",
+                "message": f"{REASON_CODES['UNSUPPORTED_LANGUAGE']}; detected language: {languages[r]}"}]
         toks = tokens_u[pos[r]] if pos[r] >= 0 else []
         if flagged[r] and pos[r] >= 0:
             rr = _model_reasons(float(clar[r]), float(conc[r]), toks, bool(explained_u[pos[r]])) + rr
@@ -120,7 +133,7 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
     out = pd.DataFrame({
         "low_quality_score": np.round(low, 6), "clarity_score": np.round(clar, 6),
         "conciseness_score": np.round(conc, 6), "flagged": flagged, "reasons": reasons,
-        "top_tokens": top_tokens,
+        "top_tokens": top_tokens, "language": languages,
     }, index=df.index)
     out.attrs["explained"] = int(len(idx))
     out.attrs["flagged_distinct"] = int(flagged_u.sum())
@@ -165,6 +178,7 @@ def score_file(model: ListingModel, input_path: str | Path, output_path: str | P
         out[c] = scored[c].to_numpy()
     as_text = output_path.suffix.lower() != ".jsonl" and output_path.suffix.lower() != ".ndjson"
     out["reasons"] = [json.dumps(r, ensure_ascii=False) if as_text else r for r in scored["reasons"]]
+    out["language"] = scored["language"].to_numpy()
     _write_table(out, output_path)
     return {"input": str(input_path), "output": str(output_path), "model_version": model.config.version,
             "n_scored": len(out), "n_flagged": int(scored["flagged"].sum()), "threshold": model.config.threshold,
@@ -172,12 +186,19 @@ def score_file(model: ListingModel, input_path: str | Path, output_path: str | P
             "seconds": round(seconds, 3), "listings_per_second": round(len(out) / max(seconds, 1e-9), 1)}
 
 
-def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, explain: bool = True,
-                    progress: bool = True, log: Callable[[str], None] = print,
-                    explain_limit: int | None = DEFAULT_EXPLAIN_LIMIT) -> dict[str, Any]:
-    """Score every product in the warehouse; replace ``listing_scores``, append to ``listing_runs``."""
-    from governance.results_schema import columns, ensure_schema, insert_sql
-    from governance.warehouse import atomic_write, connect_read
+HASH_SQL = "md5(coalesce(title, '') || chr(31) || coalesce(description, ''))"
+"""The key of a scored input: title and description (the rule reasons read both)."""
+
+
+def input_hash(title: str | None, description: str | None) -> str:
+    """:data:`HASH_SQL` in Python (the same hex digest DuckDB computes)."""
+    import hashlib
+
+    return hashlib.md5(f"{title or ''}\x1f{description or ''}".encode()).hexdigest()
+
+
+def _read_products(home: Home) -> pd.DataFrame:
+    from governance.warehouse import connect_read
 
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
@@ -186,65 +207,214 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
         exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'products'").fetchone()[0]
         if not exists:
             raise ShopgovError(f"{home.warehouse} has no products table; run `shopgov init` first")
-        products = con.execute(
-            "SELECT product_id, seller_id, sku, category_id, title, description FROM products "
-            "ORDER BY seller_id, sku"
-        ).df()
+        return con.execute(
+            f"SELECT product_id, seller_id, sku, category_id, {HASH_SQL} AS input_hash FROM products "
+            "ORDER BY seller_id, sku").df()
     finally:
         con.close()
-    if products.empty:
-        log("the warehouse has no products to score")
-    set_threads()
-    started = datetime.now(UTC).replace(tzinfo=None)
-    t0 = time.perf_counter()
-    scored = score_frame(model, products, batch_size=batch_size, explain=explain, progress=progress,
+
+
+def _product_texts(home: Home, product_ids: pd.Series) -> pd.DataFrame:
+    """title and description of the given products, in the given order."""
+    from governance.warehouse import connect_read
+
+    con = connect_read(home.warehouse)
+    try:
+        con.register("wanted", pd.DataFrame({"product_id": product_ids.to_numpy(), "k": np.arange(len(product_ids))}))
+        return con.execute("SELECT w.product_id, p.title, p.description FROM wanted w "
+                           "JOIN products p USING (product_id) ORDER BY w.k").df()
+    finally:
+        con.close()
+
+
+def _reusable_hashes(home: Home, version: str, hashes: pd.Series) -> np.ndarray:
+    """Which of ``hashes`` the results already hold scores for, under model ``version``."""
+    from governance.results_schema import columns as table_columns
+    from governance.results_schema import tables
+    from governance.warehouse import connect_read
+
+    if not home.results.exists():
+        return np.zeros(len(hashes), dtype=bool)
+    con = connect_read(home.results)
+    try:
+        if "listing_scores" not in tables(con):
+            return np.zeros(len(hashes), dtype=bool)
+        have = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                          "WHERE table_name = 'listing_scores'").fetchall()}
+        if not set(table_columns("listing_scores")) <= have:
+            return np.zeros(len(hashes), dtype=bool)  # an older layout: no hashes yet
+        con.register("cur", pd.DataFrame({"input_hash": hashes.to_numpy(), "k": np.arange(len(hashes))}))
+        found = con.execute("SELECT k FROM cur SEMI JOIN (SELECT input_hash FROM listing_scores "
+                            "WHERE model_version = ? AND input_hash IS NOT NULL) s USING (input_hash)",
+                            [version]).fetchnumpy()["k"]
+    finally:
+        con.close()
+    out = np.zeros(len(hashes), dtype=bool)
+    out[np.asarray(found, dtype=int)] = True
+    return out
+
+
+def _scored_rows(model: ListingModel, products: pd.DataFrame, texts: pd.DataFrame, batch_size: int,
+                 explain: bool, progress: bool, explain_limit: int | None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    scored = score_frame(model, texts, batch_size=batch_size, explain=explain, progress=progress,
                          explain_limit=explain_limit) \
-        if len(products) else pd.DataFrame(columns=OUTPUT_COLUMNS + ["top_tokens"])
-    seconds = time.perf_counter() - t0
-    run_id = f"lst-{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-    version = model.config.version
+        if len(texts) else pd.DataFrame(columns=OUTPUT_COLUMNS + ["top_tokens"])
     rows = pd.DataFrame({
-        "run_id": run_id,
-        "product_id": products["product_id"].astype("string"),
-        "seller_id": products["seller_id"].astype("string"),
-        "sku": products["sku"].astype("string"),
-        "category_id": products["category_id"].astype("string"),
-        "title": products["title"].map(scrub_text).astype("string"),
-        "model_version": version,
+        "product_id": products["product_id"].astype("string").to_numpy(),
+        "title": texts["title"].map(scrub_text).astype("string").to_numpy(),
         "low_quality_score": scored["low_quality_score"].astype(float).to_numpy(),
         "clarity_score": scored["clarity_score"].astype(float).to_numpy(),
         "conciseness_score": scored["conciseness_score"].astype(float).to_numpy(),
         "flagged": scored["flagged"].astype(bool).to_numpy(),
         "reasons": [json.dumps(r, ensure_ascii=False) for r in scored["reasons"]],
         "top_tokens": [json.dumps(t, ensure_ascii=False) for t in scored["top_tokens"]],
-        "scored_at": started,
+        "input_hash": products["input_hash"].astype("string").to_numpy(),
+        "language": scored["language"].astype("string").to_numpy(),
     })
-    n_flagged = int(rows["flagged"].sum())
+    return rows, {"explained": scored.attrs.get("explained", 0), "flagged_distinct": scored.attrs.get("flagged_distinct", 0)}
+
+
+def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, explain: bool = False,
+                    progress: bool = True, log: Callable[[str], None] = print,
+                    explain_limit: int | None = DEFAULT_EXPLAIN_LIMIT, incremental: bool = True) -> dict[str, Any]:
+    """Score every product of the warehouse into ``listing_scores``; append a ``listing_runs`` row.
+
+    Incremental (the default, the nightly run): a listing whose title and description hash
+    (:data:`HASH_SQL`) was already scored by this model version keeps its stored scores,
+    reasons and explanations; only new or changed listings (or all, after a model change) go
+    through the model. ``incremental=False`` re-scores everything. Explanations are not
+    computed here by default (``explain=False``); use :func:`explain_listings` on demand.
+    """
+    from governance.results_schema import columns, ensure_schema, insert_sql
+    from governance.warehouse import atomic_write
+
+    products = _read_products(home)
+    if products.empty:
+        log("the warehouse has no products to score")
+    set_threads()
+    version = model.config.version
+    started = datetime.now(UTC).replace(tzinfo=None)
+    t0 = time.perf_counter()
+    reuse = _reusable_hashes(home, version, products["input_hash"]) if incremental else \
+        np.zeros(len(products), dtype=bool)
+    todo = products[~reuse].reset_index(drop=True)
+    texts = _product_texts(home, todo["product_id"]) if len(todo) else pd.DataFrame(columns=["title", "description"])
+    fresh, attrs = _scored_rows(model, todo, texts, batch_size, explain, progress, explain_limit)
+    run_id = f"lst-{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    meta = products[["product_id", "seller_id", "sku", "category_id", "input_hash"]].astype("string")
+    cols = ", ".join(columns("listing_scores"))
     with atomic_write(home, home.results) as w:
         w.execute("BEGIN")
         ensure_schema(w)
+        w.register("cur", meta)
+        w.register("fresh", fresh)
+        # reused: the newest stored row per input hash of this model version (inputs unchanged)
+        w.execute("""CREATE TEMP TABLE next_scores AS
+            WITH old AS (
+              SELECT DISTINCT ON (input_hash) * FROM listing_scores
+              WHERE model_version = ? AND input_hash IS NOT NULL ORDER BY input_hash, scored_at DESC),
+            stored AS (
+              SELECT c.product_id, c.seller_id, c.sku, c.category_id, o.title, o.low_quality_score,
+                     o.clarity_score, o.conciseness_score, o.flagged, o.reasons, o.top_tokens, o.scored_at,
+                     c.input_hash, o.language
+              FROM cur c JOIN old o USING (input_hash)
+              WHERE c.product_id NOT IN (SELECT product_id FROM fresh))
+            SELECT * FROM stored
+            UNION ALL
+            SELECT c.product_id, c.seller_id, c.sku, c.category_id, f.title, f.low_quality_score,
+                   f.clarity_score, f.conciseness_score, f.flagged, CAST(f.reasons AS JSON),
+                   CAST(f.top_tokens AS JSON), CAST(? AS TIMESTAMP), c.input_hash, f.language
+            FROM fresh f JOIN cur c USING (product_id)""", [version, started])
+        n_rows = w.execute("SELECT count(*) FROM next_scores").fetchone()[0]
+        if n_rows != len(products):  # stored rows vanished since we looked (a concurrent run): re-score all
+            raise ShopgovError("listing scores changed during the run; run `shopgov flag` again")
         w.execute("DELETE FROM listing_scores")
-        w.register("scored_rows", rows)
-        w.execute(f"""
-            INSERT INTO listing_scores ({', '.join(columns('listing_scores'))})
-            SELECT run_id, product_id, seller_id, sku, category_id, title, model_version,
-              low_quality_score, clarity_score, conciseness_score, flagged,
-              CAST(reasons AS JSON), CAST(top_tokens AS JSON), CAST(scored_at AS TIMESTAMP)
-            FROM scored_rows""")
-        w.unregister("scored_rows")
+        w.execute(f"""INSERT INTO listing_scores ({cols})
+            SELECT ?, product_id, seller_id, sku, category_id, title, ?, low_quality_score, clarity_score,
+                   conciseness_score, flagged, reasons, top_tokens, scored_at, input_hash, language
+            FROM next_scores""", [run_id, version])
+        w.execute("DROP TABLE next_scores")
+        w.unregister("cur")
+        w.unregister("fresh")
+        n_flagged = w.execute("SELECT count(*) FILTER (WHERE flagged) FROM listing_scores").fetchone()[0]
+        seconds = time.perf_counter() - t0
         w.execute(insert_sql("listing_runs"),
-                  [run_id, version, started, len(rows), n_flagged, float(model.config.threshold), seconds])
+                  [run_id, version, started, len(products), n_flagged, float(model.config.threshold), seconds])
+        reason_counts = dict(w.execute("""
+            SELECT r.code, count(*) FROM (
+              SELECT unnest(from_json(reasons, '[{"code":"VARCHAR","message":"VARCHAR"}]')) AS r
+              FROM listing_scores) GROUP BY r.code ORDER BY count(*) DESC""").fetchall())
         w.execute("COMMIT")
-    codes: dict[str, int] = {}
-    for rs in scored["reasons"]:
-        for r in rs:
-            codes[r["code"]] = codes.get(r["code"], 0) + 1
-    return {"run_id": run_id, "model_version": version, "n_scored": len(rows), "n_flagged": n_flagged,
-            "flagged_share": round(n_flagged / max(len(rows), 1), 4), "threshold": model.config.threshold,
-            "explained_titles": scored.attrs.get("explained", 0),
-            "flagged_titles": scored.attrs.get("flagged_distinct", 0),
-            "seconds": round(seconds, 2), "listings_per_second": round(len(rows) / max(seconds, 1e-9), 1),
-            "reason_counts": dict(sorted(codes.items(), key=lambda kv: -kv[1])), "results": str(home.results)}
+    n = len(products)
+    return {"run_id": run_id, "model_version": version, "n_scored": n, "n_flagged": int(n_flagged),
+            "n_rescored": len(todo), "n_reused": int(reuse.sum()), "incremental": incremental,
+            "flagged_share": round(n_flagged / max(n, 1), 4), "threshold": model.config.threshold,
+            "explained_titles": attrs["explained"], "flagged_titles": attrs["flagged_distinct"],
+            "seconds": round(seconds, 2), "listings_per_second": round(n / max(seconds, 1e-9), 1),
+            "rescored_per_second": round(len(todo) / max(seconds, 1e-9), 1),
+            "reason_counts": reason_counts, "results": str(home.results)}
 
 
-__all__ = ["DEFAULT_EXPLAIN_LIMIT", "OUTPUT_COLUMNS", "load_model", "score_file", "score_frame", "score_warehouse"]
+def explain_title(model: ListingModel, title: str, top_k: int = 5) -> list[dict[str, Any]]:
+    """Word occlusion for one title, on demand (a page opening one listing)."""
+    return occlusion(model, [title], top_k=top_k)[0]
+
+
+def explain_listings(home: Home, model: ListingModel, product_ids: list[str] | None = None,
+                     top_n: int | None = 100, batch_size: int = 128) -> dict[str, Any]:
+    """Compute and store explanations (``top_tokens`` and the model reasons' word lists).
+
+    For the given ``product_ids``, or else the ``top_n`` worst flagged listings of the latest
+    run that have none yet. Reads the original titles from the warehouse (the stored ones are
+    scrubbed of contact details). Returns ``{"explained": n, "product_ids": [...]}``.
+    """
+    from governance.results_schema import tables
+    from governance.warehouse import atomic_write, connect_read
+
+    if not home.results.exists():
+        return {"explained": 0, "product_ids": []}
+    con = connect_read(home.results)
+    try:
+        if "listing_scores" not in tables(con):
+            return {"explained": 0, "product_ids": []}
+        if product_ids is not None:
+            con.register("ids", pd.DataFrame({"product_id": pd.Series(product_ids, dtype="string")}))
+            rows = con.execute("SELECT product_id, clarity_score, conciseness_score, flagged, reasons FROM "
+                               "listing_scores SEMI JOIN ids USING (product_id) WHERE model_version = ?",
+                               [model.config.version]).df()
+        else:
+            rows = con.execute(
+                "SELECT product_id, clarity_score, conciseness_score, flagged, reasons FROM listing_scores "
+                "WHERE flagged AND model_version = ? AND clarity_score IS NOT NULL "
+                "AND coalesce(json_array_length(top_tokens), 0) = 0 "
+                "ORDER BY low_quality_score DESC, product_id LIMIT ?",
+                [model.config.version, int(top_n or 0)]).df()
+    finally:
+        con.close()
+    rows = rows[rows["clarity_score"].notna()].reset_index(drop=True)
+    if rows.empty:
+        return {"explained": 0, "product_ids": []}
+    texts = _product_texts(home, rows["product_id"])
+    titles = texts["title"].map(lambda t: t.strip() if isinstance(t, str) else "").tolist()
+    tops = occlusion(model, titles, batch_size=batch_size)
+    new_reasons = []
+    for r, top in zip(rows.itertuples(), tops, strict=True):
+        reasons = json.loads(r.reasons) if isinstance(r.reasons, str) else list(r.reasons or [])
+        rules = [x for x in reasons if not str(x.get("code", "")).startswith("MODEL_")]
+        model_part = _model_reasons(float(r.clarity_score), float(r.conciseness_score), top, True) if r.flagged else []
+        new_reasons.append(json.dumps(model_part + rules, ensure_ascii=False))
+    upd = pd.DataFrame({"product_id": rows["product_id"].astype("string"),
+                        "top_tokens": [json.dumps(t, ensure_ascii=False) for t in tops], "reasons": new_reasons})
+    with atomic_write(home, home.results) as w:
+        w.execute("BEGIN")
+        w.register("upd", upd)
+        w.execute("""UPDATE listing_scores s SET top_tokens = CAST(u.top_tokens AS JSON),
+                     reasons = CAST(u.reasons AS JSON) FROM upd u
+                     WHERE s.product_id = u.product_id AND s.model_version = ?""", [model.config.version])
+        w.unregister("upd")
+        w.execute("COMMIT")
+    return {"explained": len(upd), "product_ids": upd["product_id"].tolist()}
+
+
+__all__ = ["DEFAULT_EXPLAIN_LIMIT", "HASH_SQL", "OUTPUT_COLUMNS", "explain_listings", "explain_title", "input_hash",
+           "load_model", "score_file", "score_frame", "score_warehouse"]

@@ -230,9 +230,34 @@ def resolve_model_dir(home: Home, version: str | None = None) -> Path:
     return path
 
 
+def _extra_rows(home: Home, from_labels: bool, extra_data: str | Path | pd.DataFrame | None) -> pd.DataFrame:
+    parts = []
+    if from_labels:
+        from .labels import training_frame
+
+        lab = training_frame(home)
+        if lab.empty:
+            raise UsageError("no analyst labels stored yet: confirm, reject or relabel flags first")
+        parts.append(lab)
+    if extra_data is not None:
+        parts.append(extra_data.reset_index(drop=True) if isinstance(extra_data, pd.DataFrame)
+                     else load_labelled(extra_data))
+    cols = ["title", "description", "category", "source", "clarity", "conciseness"]
+    return pd.concat([p.reindex(columns=cols) for p in parts], ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+
 def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainConfig | None = None,
-          progress: bool = True, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Train, evaluate and save a listing model under ``home.models``; return its card."""
+          progress: bool = True, log: Callable[[str], None] = print, *, from_labels: bool = False,
+          extra_data: str | Path | pd.DataFrame | None = None, extra_weight: int = 3) -> dict[str, Any]:
+    """Train, evaluate and save a listing model under ``home.models``; return its card.
+
+    ``data``: the labelled set (default: the bundled generated titles; a team's CSV / JSONL /
+    Parquet with ``title, clarity, conciseness`` trains on that alone). ``from_labels``: add the
+    analysts' stored labels (:mod:`.labels`), and ``extra_data``: add another labelled file;
+    both only to the training split (validation, calibration and threshold stay on ``data``),
+    each row repeated ``extra_weight`` times so a few hundred labels count next to thousands
+    of generated titles.
+    """
     cfg = cfg or TrainConfig()
     cfg.check()
     set_threads(cfg.threads)
@@ -247,6 +272,13 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     df = subsample(df, cfg.max_samples, seed=cfg.seed)
     digest = data_hash(df)
     train_df, val_df = stratified_split(df, cfg.val_fraction, seed=cfg.seed)
+    extra = _extra_rows(home, from_labels, extra_data)
+    if len(extra):
+        if extra_weight < 1:
+            raise UsageError("extra_weight must be at least 1")
+        train_df = pd.concat([train_df] + [extra] * extra_weight, ignore_index=True)
+        source += f" + {len(extra):,} extra labelled titles (x{extra_weight}, training split only)"
+        digest = data_hash(pd.concat([df, extra], ignore_index=True))
     log(f"training on {len(train_df):,} titles, validating on {len(val_df):,} "
         f"(from {source}, {n_loaded:,} rows, sha256 {digest[:12]})")
 
