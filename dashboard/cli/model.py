@@ -86,7 +86,10 @@ def flag(
     explain_top: Annotated[int, typer.Option(
         "--explain-top", min=0,
         help="Word attributions (occlusion, one extra pass per word) only for flagged listings, and at most "
-             "for this many of the worst distinct titles; other flagged rows keep their reason codes.")] = 1000,
+             "for this many of the worst distinct titles; other flagged rows keep their reason codes.")] = 100,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Re-score every listing (default: only listings whose title, description or the "
+                       "model version changed since the last run).")] = False,
     home: HomeOption = None,
     json_out: JsonOption = None,
 ) -> None:
@@ -110,7 +113,10 @@ def flag(
                           f"{summary['n_flagged']:,} flagged ({summary['listings_per_second']:.0f}/s)", highlight=False)
         else:
             summary = score_warehouse(h, model, batch_size=batch_size, explain=not no_explain,
-                                      log=plain, explain_limit=explain_top)
+                                      log=plain, explain_limit=explain_top, incremental=not full)
+            if summary.get("incremental"):
+                plain(f"incremental: {summary.get('n_rescored', 0):,} re-scored, {summary.get('n_reused', 0):,} "
+                      "unchanged listings kept their stored scores (--full re-scores all)")
             console.print(f"scored {summary['n_scored']:,} products with {summary['model_version']}: "
                           f"{summary['n_flagged']:,} flagged ({summary['flagged_share']:.1%}) in "
                           f"{summary['seconds']:.1f} s; stored in {escape(str(h.results))} (run {summary['run_id']})", highlight=False)
