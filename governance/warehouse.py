@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from .encryption import attach, open_db
 from .errors import WarehouseBusy
 from .hooks import pause_point
 from .paths import Home
@@ -81,7 +82,7 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
                 stale.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
-        con = duckdb.connect(str(tmp))
+        con = open_db(tmp, read_only=False)
         ok = False
         try:
             yield con
@@ -104,8 +105,8 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
 
 
 def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to ``path`` (never blocks, never blocks a writer)."""
-    return duckdb.connect(str(path), read_only=True)
+    """A read-only connection to ``path`` (never blocks, never blocks a writer; decrypts if the home is encrypted)."""
+    return open_db(path, read_only=True)
 
 
 def file_identity(path: Path) -> tuple[int, int, int] | None:
@@ -139,9 +140,9 @@ class Reader:
             self.close()
             con = duckdb.connect(":memory:")
             if ids[0] is not None:
-                con.execute(f"ATTACH '{self.home.warehouse}' AS wh (READ_ONLY)")
+                attach(con, self.home.warehouse, "wh", read_only=True)
             if ids[1] is not None:
-                con.execute(f"ATTACH '{self.home.results}' AS res (READ_ONLY)")
+                attach(con, self.home.results, "res", read_only=True)
             self._con, self._ids = con, ids
         return self._con
 
