@@ -7,7 +7,7 @@ import sys
 import pytest
 
 COMMANDS = ["init", "sample", "ingest", "status", "check", "anomalies", "train", "flag", "assess", "report",
-            "dashboard", "users", "demo", "pii", "bundle", "sites"]
+            "dashboard", "users", "demo", "pii", "bundle", "sites", "export"]
 
 
 def shopgov(*args, env=None):

@@ -71,9 +71,9 @@ def test_missing_or_wrong_key_fails_clearly(encrypted_home, monkeypatch):
     monkeypatch.setenv(encryption.KEY_ENV, "not the key")
     with pytest.raises(EncryptionError, match="wrong encryption key"):
         connect_read(encrypted_home.warehouse)
-    with pytest.raises(EncryptionError, match="wrong encryption key"):
-        with atomic_write(encrypted_home, encrypted_home.warehouse) as con:
-            con.execute("SELECT 1")
+    with pytest.raises(EncryptionError, match="wrong encryption key"), \
+            atomic_write(encrypted_home, encrypted_home.warehouse) as con:
+        con.execute("SELECT 1")
     monkeypatch.setenv(encryption.KEY_ENV, KEY)  # the failed write left the file intact
     assert connect_read(encrypted_home.warehouse).execute("SELECT count(*) FROM notes").fetchone()[0] == 2000
 
