@@ -28,6 +28,7 @@ PAGES = [
     ("freshness", ":material/schedule:", "governance"),
     ("quality", ":material/fact_check:", "governance"),
     ("catalog", ":material/menu_book:", "governance"),
+    ("personal_data", ":material/shield_person:", "governance"),
     ("listings", ":material/sell:", "assessment"),
     ("assessment", ":material/insights:", "assessment"),
     ("reports", ":material/description:", "assessment"),
@@ -36,7 +37,7 @@ PAGES = [
     ("users", ":material/manage_accounts:", "admin"),
 ]
 # Planned pages, shown disabled in the menu until their release.
-PLANNED = [("personal_data", ":material/shield_person:")]
+PLANNED: list[tuple[str, str]] = []
 
 
 def _sidebar(user: dict) -> None:
@@ -44,8 +45,9 @@ def _sidebar(user: dict) -> None:
         st.markdown(f"**{ui.t('app.title')}** · {ui.t('app.tagline')}")
         st.caption(ui.t("auth.signed_in_as", user=user["name"], role=ui.role_label(user["role"])))
         ui.language_switch()
-        st.caption(ui.t("nav.planned"), help=ui.t("nav.planned_help"))
-        st.markdown("  \n".join(f":gray[{icon} {ui.t(f'nav.{name}')}]" for name, icon in PLANNED))
+        if PLANNED:
+            st.caption(ui.t("nav.planned"), help=ui.t("nav.planned_help"))
+            st.markdown("  \n".join(f":gray[{icon} {ui.t(f'nav.{name}')}]" for name, icon in PLANNED))
         if st.button(ui.t("auth.sign_out"), icon=":material/logout:", key="logout"):
             login.logout()
             st.rerun()

@@ -57,7 +57,7 @@ ACTIONS: dict[str, str] = {
 }
 # The dashboard's pages (dashboard/pages/<name>.py); roles.yaml says which action each needs.
 PAGES = ("overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports",
-         "anomalies", "sites", "users")
+         "anomalies", "sites", "users", "personal_data")
 
 ROW_ACTION = "view_rows"  # masked row-level data, in pages and in report files
 DOWNLOAD_ACTION = "download_reports"  # report files

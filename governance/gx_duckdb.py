@@ -48,6 +48,7 @@ from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import cursor as _cursor
 
+from .encryption import open_db
 from .gx_private import (
     MetricProvider,
     SqlAlchemyExecutionEngine,
@@ -101,9 +102,11 @@ class BufferedDuckDBDialect(_DuckDBDialect):
         settings = dict(cparams.pop("settings", None) or {})
         cparams.pop("preload_extensions", None)
         cparams.pop("register_filesystems", None)
-        if config:
-            cparams["config"] = config
-        conn = duckdb.connect(*cargs, **cparams)
+        database = cparams.pop("database", cargs[0] if cargs else ":memory:")
+        if database not in ("", ":memory:"):  # a home's file: decrypted when the home is encrypted
+            conn = open_db(Path(database), read_only=bool(cparams.pop("read_only", False)), config=config)
+        else:
+            conn = duckdb.connect(database, config=config, **cparams)
         for name, value in settings.items():  # e.g. memory_limit: SET works on shared instances
             if not re.fullmatch(r"[a-z_]+", name):
                 raise ValueError(f"bad DuckDB setting name {name!r}")

@@ -692,3 +692,20 @@ def assessment_domains_frame(con: duckdb.DuckDBPyConnection, assessment_id: str,
     """Domain rows of one assessment, by domain id."""
     return _frame(con, f"SELECT * FROM {_q(db, 'assessment_domains')} WHERE assessment_id = ? ORDER BY domain_id",
                   [assessment_id])
+
+
+def pii_summary_frame(con: duckdb.DuckDBPyConnection, db: str | None = None) -> pd.DataFrame:
+    """Personal-data findings counted by kind, table, severity and status (no excerpts)."""
+    return _frame(con, f"""
+        SELECT kind, table_name, severity, status, count(*) AS findings, coalesce(sum(n_values), 0) AS n_values
+        FROM {_q(db, 'pii_findings')} GROUP BY ALL ORDER BY findings DESC, kind, table_name, severity, status""")
+
+
+def pii_findings_frame(con: duckdb.DuckDBPyConnection, db: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """Personal-data findings, one row each, with the scanner's masked excerpt (row-level: audit the read)."""
+    return _frame(con, f"""
+        SELECT finding_id, table_name, column_name, kind, severity, status, pii_class, n_values, n_scanned,
+               excerpt, detected_at
+        FROM {_q(db, 'pii_findings')}
+        ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+                 table_name, column_name, kind LIMIT ?""", [int(limit)])

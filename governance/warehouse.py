@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from .encryption import attach, open_db
 from .errors import DatabaseDamaged, WarehouseBusy
 from .hooks import pause_point
 from .paths import Home
@@ -120,7 +121,7 @@ def verify_file(path: Path) -> None:
     if ident is None or (str(path), ident) in _VERIFIED:
         return
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = open_db(path, read_only=True)
     except duckdb.Error as e:
         raise DatabaseDamaged(f"{path} is damaged or not a DuckDB database ({_first_line(e)}); "
                               "restore the file from a backup") from None
@@ -148,7 +149,7 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
-        con = duckdb.connect(str(tmp))
+        con = open_db(tmp, read_only=False)
         ok = False
         try:
             yield con
@@ -172,8 +173,8 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
 
 
 def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to ``path`` (never blocks, never blocks a writer)."""
-    return duckdb.connect(str(path), read_only=True)
+    """A read-only connection to ``path`` (never blocks, never blocks a writer; decrypts if the home is encrypted)."""
+    return open_db(path, read_only=True)
 
 
 def sql_string(value: object) -> str:
@@ -212,9 +213,9 @@ class Reader:
             self.close()
             con = duckdb.connect(":memory:")
             if ids[0] is not None:
-                con.execute(f"ATTACH {sql_string(self.home.warehouse)} AS wh (READ_ONLY)")
+                attach(con, self.home.warehouse, "wh", read_only=True)
             if ids[1] is not None:
-                con.execute(f"ATTACH {sql_string(self.home.results)} AS res (READ_ONLY)")
+                attach(con, self.home.results, "res", read_only=True)
             self._con, self._ids = con, ids
         return self._con
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 COMMANDS = ["init", "sample", "ingest", "status", "check", "anomalies", "train", "flag", "assess", "report",
-            "dashboard", "users", "demo", "pii", "bundle", "sites"]
+            "dashboard", "users", "demo", "pii", "bundle", "sites", "export"]
 
 
 def shopgov(*args, env=None):
@@ -74,5 +74,5 @@ def test_commands_are_registered_explicitly_without_import_cycles():
     a, b = build_app(), build_app()
     names = [c.name or c.callback.__name__ for c in a.registered_commands]
     assert names == [c.name or c.callback.__name__ for c in b.registered_commands]
-    assert [g.name for g in a.registered_groups] == ["questionnaire", "incidents", "config", "users", "sites"]
+    assert [g.name for g in a.registered_groups] == ["questionnaire", "incidents", "config", "export", "users", "sites"]
     assert {"assess", "report", "check", "anomalies", "dashboard", "init", "demo", "train", "flag"} <= set(names)

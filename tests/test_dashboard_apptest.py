@@ -23,7 +23,7 @@ from governance.warehouse import ensure_warehouse
 APP = "dashboard/app.py"
 PASSWORD = "test-password"
 PAGES = ["overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports",
-         "anomalies"]
+         "anomalies", "personal_data"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -94,12 +94,13 @@ def test_anonymous_visitor_sees_only_the_login_form(served):
     assert "user" not in at.session_state
 
 
-def test_planned_pages_are_shown_disabled_not_faked(served):
+def test_no_page_is_shown_as_planned_once_it_is_real(served):
     at = login("admin1")
     sidebar = "\n".join(str(m.value) for m in at.sidebar.markdown) + "\n".join(c.value for c in at.sidebar.caption)
-    assert "Personal data" in sidebar and "Behaviour anomalies" not in sidebar  # anomalies is a real page now
-    assert "Coming in a later release" in sidebar
-    assert not any("personal" in b.key for b in at.sidebar.button if b.key)
+    assert "Personal data" not in sidebar and "Behaviour anomalies" not in sidebar  # both are real pages now
+    assert "Coming in a later release" not in sidebar
+    open_page(at, "personal_data")
+    assert "Personal data" in texts(at)
 
 
 def test_wrong_password_is_refused_and_audited(served):

@@ -26,6 +26,7 @@ from . import (
     dashboard,
     data,
     demo,
+    export,
     incidents,
     model,
     pii,
@@ -34,7 +35,7 @@ from . import (
 )
 from .common import CONTEXT_SETTINGS, EXIT_ERROR, EXIT_OK, EXIT_USAGE, console
 
-FEATURES = (assess, check, anomalies, incidents, config, dashboard, data, demo, model, pii, users, sites)
+FEATURES = (assess, check, anomalies, incidents, config, dashboard, data, demo, model, pii, export, users, sites)
 
 
 def build_app() -> typer.Typer:

@@ -65,15 +65,20 @@ def init(
     events: Annotated[int, typer.Option(help="Events in the bundled sample.")] = 1_000_000,
     no_sample: Annotated[bool, typer.Option("--no-sample", help="Create an empty warehouse, load no sample data.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild the sample data even if the warehouse has data.")] = False,
+    encrypt: Annotated[bool, typer.Option(
+        "--encrypt", help="Keep warehouse and results encrypted (key from $SHOPGOV_ENCRYPTION_KEY; new homes only).")] = False,
     json_out: JsonOption = None,
 ) -> None:
     """Create the home folder and warehouse, load the bundled sample, create the admin account."""
 
     def body() -> int:
         from dashboard.users import ensure_admin
+        from governance.encryption import enable
         from governance.setup import init_home
 
         h = resolve_home(home)
+        if encrypt:
+            enable(h.root)
         summary = init_home(h, products=products, events=events,
                             load_sample=not no_sample, force=force, log=plain)
         password = ensure_admin(h)
