@@ -27,6 +27,10 @@ def train(
     real_titles: Annotated[bool, typer.Option(
         "--real-titles/--no-real-titles",
         help="Also evaluate on the real labelled Walmart titles in ../shared when present (evaluation only).")] = True,
+    from_labels: Annotated[bool, typer.Option(
+        "--from-labels", help="Also fine-tune on the analysts' stored labels (training split only).")] = False,
+    extra_data: Annotated[Path | None, typer.Option(
+        "--extra-data", help="Another labelled file added to the training split (e.g. a team's QC labels).")] = None,
     home: HomeOption = None,
     json_out: JsonOption = None,
 ) -> None:
@@ -52,7 +56,7 @@ def train(
                 return EXIT_OK
         cfg = TrainConfig(epochs=epochs, max_samples=max_samples, batch_size=batch_size, lr=lr,
                           max_length=max_length, seed=seed, real_titles=real_titles)
-        card = train_model(h, data, cfg, progress=True, log=plain)
+        card = train_model(h, data, cfg, progress=True, log=plain, from_labels=from_labels, extra_data=extra_data)
         m = card["metrics_validation"]
         for target in ("not_clear", "not_concise", "low_quality"):
             row = "  ".join(
