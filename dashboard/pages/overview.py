@@ -78,10 +78,8 @@ else:
 
 if not trend.empty and run:
     last = trend.iloc[-1]
-    n_total = int(run["n_expectations"])
     st.caption(t("overview.rates_mean", rows=fmt_pct(last["row_weighted_pass_rate"]),
-                 checks=fmt_pct(last["pass_share"]), passed=fmt_int(n_total - int(run["n_failed"])),
-                 total=fmt_int(n_total)))
+                 checks=fmt_pct(last["pass_share"])))
 
 fresh = [r for r in queries.freshness(ctx.home)["tables"] if r["fresh"] is not None]
 if fresh:
