@@ -1,8 +1,8 @@
 """shopgov dashboard: ``streamlit run dashboard/app.py`` (or ``shopgov dashboard``).
 
 Anonymous visitors get only the login page. After login the menu is built from the
-user's role (``roles.yaml``); pages a role may not see are not registered at all, so
-they cannot be reached by URL either.
+user's role (``roles.yaml``); a page the role may not see is left out of the menu and its
+URL shows a "not allowed" message instead of the page.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in
 from dashboard import login, ui  # noqa: E402
 from governance.access import load_policy  # noqa: E402
 
-st.set_page_config(page_title="shopgov", page_icon=":material/verified:", layout="wide")
+st.set_page_config(page_title="shopgov", page_icon="🛡️", layout="wide")
 
 # (page name, icon, section) in menu order; the page file is pages/<name>.py.
 PAGES = [
@@ -54,7 +54,18 @@ def _sidebar(user: dict) -> None:
         login.sync_cookie()
 
 
+def _not_allowed_page(name: str):
+    """A hidden page at ``/<name>`` saying the role may not open it (no data is read)."""
+
+    def show() -> None:
+        ui.not_allowed(name)
+
+    show.__name__ = f"not_allowed_{name}"
+    return show
+
+
 def main() -> None:
+    ui.apply_style()
     user = login.current_user()
     if user is None:
         nav = st.navigation([st.Page(login.login_page, title=ui.t("auth.sign_in"),
@@ -62,6 +73,7 @@ def main() -> None:
         nav.run()
         return
     sections: dict[str, list[st.Page]] = {}
+    hidden: list[st.Page] = []
     policy = load_policy(ui.home())
     for name, icon, section in PAGES:
         if policy.can_see_page(user["role"], name):
@@ -69,6 +81,11 @@ def main() -> None:
                 st.Page(f"pages/{name}.py", title=ui.t(f"nav.{name}"), icon=icon,
                         url_path=name, default=(name == "overview"))
             )
+        else:
+            hidden.append(st.Page(_not_allowed_page(name), title=ui.t(f"nav.{name}"), icon=icon,
+                                  url_path=name, visibility="hidden"))
+    if hidden:  # in a section with visible pages, so no empty header shows
+        sections.setdefault(next(iter(sections), ""), []).extend(hidden)
     nav = st.navigation(sections)
     _sidebar(user)
     nav.run()

@@ -84,18 +84,51 @@ def fmt_num(x: Any, digits: int = 2) -> str:
     return f"{float(x):,.{digits}f}"
 
 
-def fmt_ts(ts: Any) -> str:
-    """Timestamps as ``YYYY-MM-DD HH:MM`` (UTC, as stored)."""
+#: Date and time formats per interface language (``strftime``), and the same for chart axes (d3).
+DATE_FORMATS = {"en": "%Y-%m-%d", "zh": "%Y年%m月%d日"}
+TIME_FORMATS = {"en": "%Y-%m-%d %H:%M", "zh": "%Y年%m月%d日 %H:%M"}
+AXIS_DATE_FORMATS = {"en": "%b %d<br>%Y", "zh": "%m月%d日<br>%Y年"}
+
+
+def _as_datetime(ts: Any) -> date | datetime | None:
     if ts is None or (isinstance(ts, float) and math.isnan(ts)):
-        return "—"
-    if isinstance(ts, datetime):
-        return ts.strftime("%Y-%m-%d %H:%M")
+        return None
     if isinstance(ts, date):
-        return ts.isoformat()
+        return ts
+    if hasattr(ts, "to_pydatetime"):  # pandas Timestamp (NaT included)
+        return None if str(ts) == "NaT" else ts.to_pydatetime()
     try:
-        return datetime.fromisoformat(str(ts)).strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(str(ts))
     except ValueError:
-        return str(ts)
+        return None
+
+
+def fmt_ts(ts: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Timestamps as ``YYYY-MM-DD HH:MM`` (``YYYY年MM月DD日 HH:MM`` in Chinese; UTC, as stored)."""
+    value = _as_datetime(ts)
+    if value is None:
+        return "—" if ts is None or (isinstance(ts, float) and math.isnan(ts)) or str(ts) == "NaT" else str(ts)
+    if not isinstance(value, datetime):
+        return fmt_date(value, lang)
+    return value.strftime(TIME_FORMATS.get(lang, TIME_FORMATS[DEFAULT_LANGUAGE]))
+
+
+def fmt_date(ts: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The day of a date or timestamp, per language (``2026-01-11`` / ``2026年01月11日``)."""
+    value = _as_datetime(ts)
+    if value is None:
+        return "—" if ts is None or (isinstance(ts, float) and math.isnan(ts)) or str(ts) == "NaT" else str(ts)
+    return value.strftime(DATE_FORMATS.get(lang, DATE_FORMATS[DEFAULT_LANGUAGE]))
+
+
+def fmt_signed(x: Any, digits: int = 2, unit: str = "") -> str:
+    """A change with its sign: ``+0.35``, ``-0.35``, ``±0.00`` for no change (``—`` when missing)."""
+    if _missing(x):
+        return "—"
+    value = round(float(x), digits)
+    if value == 0:
+        return f"±{0:.{digits}f}{unit}"
+    return f"{'+' if value > 0 else '-'}{abs(value):,.{digits}f}{unit}"
 
 
 def fmt_seconds(s: Any) -> str:

@@ -174,6 +174,18 @@ def quality(home: Home, run_id: str) -> dict:
     return _quality(str(home.root), data_version(home), run_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _daily_scores(root: str, version: Version, days: int) -> pd.DataFrame:
+    if not {"check_runs", "quality_scores"} <= _available(root, version)["res"]:
+        return pd.DataFrame()
+    return results(get_home(root), rs.daily_scores_frame, days=days)
+
+
+def daily_scores(home: Home, days: int = 90) -> pd.DataFrame:
+    """Quality scores per day (the last run of the day): every table × dimension, ``'*'`` totals included."""
+    return _daily_scores(str(home.root), data_version(home), int(days))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _expectation(root: str, version: Version, run_id: str, expectation_id: str) -> dict | None:
     return _first(results(get_home(root), rs.expectation_frame, run_id, expectation_id))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -12,13 +17,14 @@ from governance.access import Policy, load_policy
 from governance.paths import Home, get_home
 
 from . import i18n
-from .i18n import fmt_int, fmt_num, fmt_pct, fmt_seconds, fmt_ts  # noqa: F401  (re-exported)
+from .i18n import fmt_int, fmt_num, fmt_pct, fmt_seconds, fmt_signed  # noqa: F401  (re-exported)
 
 SEVERITY_COLORS = {"critical": "#b3261e", "high": "#e8710a", "medium": "#f9ab00", "low": "#7cb342"}
 STATUS_ICONS = {"passed": ":material/check_circle:", "failed": ":material/error:",
                 "error": ":material/report:"}
-# Quality scores live near 100%: most of the colour range is spent above 90%.
-SCORE_COLORS = [[0.0, "#d93025"], [0.9, "#f29900"], [0.97, "#fbbc04"], [0.995, "#a8dab5"], [1.0, "#188038"]]
+# Quality scores live near 100%: the colours change at the thresholds that matter, not on a 0-100 gradient.
+SCORE_BREAKS = (0.95, 0.99, 0.999)
+SCORE_BAND_COLORS = ("#d93025", "#f29900", "#fbbc04", "#188038")  # <95%, 95-99%, 99-99.9%, >=99.9%
 PALETTE = ["#1a73e8", "#e8710a", "#9aa0a6", "#188038", "#a142f4", "#d93025", "#12b5cb"]
 
 
@@ -39,12 +45,61 @@ def home() -> Home:
 
 
 def lang() -> str:
+    """The interface language: the session's choice, else the signed-in user's saved preference."""
+    user = st.session_state.get("user")
+    if user and st.session_state.get("_lang_for") != user["name"]:
+        st.session_state["_lang_for"] = user["name"]
+        saved = load_language(home(), user["name"])
+        if saved:
+            st.session_state["lang"] = saved
     value = st.session_state.get("lang", i18n.DEFAULT_LANGUAGE)
     return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
+def _preferences_file(h: Home) -> Path:
+    return h.config / "preferences.json"
+
+
+def _read_preferences(h: Home) -> dict:
+    try:
+        data = json.loads(_preferences_file(h).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_language(h: Home, user: str) -> str | None:
+    """The language ``user`` chose last (``$SHOPGOV_HOME/config/preferences.json``), or None."""
+    value = (_read_preferences(h).get(user) or {}).get("lang")
+    return value if value in i18n.LANGUAGES else None
+
+
+def save_language(h: Home, user: str, language: str) -> None:
+    """Remember ``user``'s language (written atomically; other users' entries are kept)."""
+    if language not in i18n.LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; expected one of {', '.join(i18n.LANGUAGES)}")
+    prefs = _read_preferences(h)
+    entry = prefs.get(user) if isinstance(prefs.get(user), dict) else {}
+    prefs[user] = {**entry, "lang": language}
+    h.config.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=h.config, prefix=".preferences.", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(prefs, f, ensure_ascii=False, indent=1, sort_keys=True)
+    os.replace(tmp, _preferences_file(h))
+
+
 def t(key: str, **values: Any) -> str:
     return i18n.translate(key, lang(), **values)
+
+
+def fmt_ts(ts: Any) -> str:
+    """A timestamp in the interface language's format."""
+    return i18n.fmt_ts(ts, lang())
+
+
+def fmt_date(ts: Any) -> str:
+    """A day in the interface language's format."""
+    return i18n.fmt_date(ts, lang())
 
 
 def role_label(role: str) -> str:
@@ -58,6 +113,9 @@ def _apply_language() -> None:
     choice = st.session_state.get("_lang_widget")
     if choice in i18n.LANGUAGES:
         st.session_state["lang"] = choice
+        user = st.session_state.get("user")
+        if user:
+            save_language(home(), user["name"], choice)
 
 
 def language_switch() -> None:
@@ -83,6 +141,26 @@ def page(name: str) -> PageContext:
         st.error(t("auth.forbidden"))
         st.stop()
     return PageContext(home=h, user=user["name"], role=user["role"], policy=policy)
+
+
+def not_allowed(name: str) -> None:
+    """What a role sees when it opens a page it may not see (by URL or an old link)."""
+    user = st.session_state.get("user") or {}
+    st.title(t(f"nav.{name}"))
+    st.error(t("auth.not_allowed", page=t(f"nav.{name}"), role=role_label(str(user.get("role", "")))),
+             icon=":material/block:")
+    st.page_link("pages/overview.py", label=t("auth.back_to_overview"), icon=":material/arrow_back:")
+
+
+# The app's own CSS: no tall empty band above the page title.
+CSS = """<style>
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 2rem; }
+[data-testid="stSidebarHeader"] { height: 2.5rem; min-height: 2.5rem; }
+</style>"""
+
+
+def apply_style() -> None:
+    st.html(CSS)
 
 
 def empty_state(kind: str) -> None:
@@ -145,6 +223,46 @@ def highlight_tokens(text: str, tokens: list[dict], max_weight: float | None = N
             out.append(chunk)
         i = j
     return "".join(out)
+
+
+def score_band(value: Any) -> int:
+    """0..3: below 95%, 95-99%, 99-99.9%, at least 99.9% (:data:`SCORE_BREAKS`)."""
+    return sum(float(value) >= b - 1e-12 for b in SCORE_BREAKS)
+
+
+def band_colorscale() -> list[list]:
+    """A stepped colour scale for z = :func:`score_band` (zmin 0, zmax 3)."""
+    scale: list[list] = []
+    n = len(SCORE_BAND_COLORS)
+    for i, color in enumerate(SCORE_BAND_COLORS):
+        scale += [[i / n, color], [(i + 1) / n, color]]
+    return scale
+
+
+def band_colorbar() -> dict:
+    """The colour bar of a :func:`band_colorscale` heatmap, labelled with the breakpoints."""
+    labels = ["< 95%", "95–99%", "99–99.9%", "≥ 99.9%"]
+    return {"tickvals": [0.375, 1.125, 1.875, 2.625], "ticktext": labels, "title": {"text": ""}}
+
+
+def date_axis(fig: go.Figure, xs: Any) -> go.Figure:
+    """Dates on the x axis in the interface language; a single day gets a day either side."""
+    values = sorted({v for v in (list(xs) if xs is not None else []) if v is not None})
+    axis: dict = {"tickformat": i18n.AXIS_DATE_FORMATS[lang()], "type": "date"}
+    if len(values) == 1:
+        day = values[0]
+        axis["range"] = [day - timedelta(days=1), day + timedelta(days=1)]
+        axis["dtick"] = 86_400_000
+    fig.update_xaxes(**axis)
+    return fig
+
+
+def last_per_day(df: Any, keys: list[str], at: str = "started_at") -> Any:
+    """One row per day and ``keys`` (the last run of the day), with a ``day`` column, oldest first."""
+    if df is None or df.empty:
+        return df
+    out = df.sort_values(at).assign(day=lambda d: d[at].dt.normalize())
+    return out.groupby(["day", *keys], sort=True).tail(1).sort_values(["day", *keys]).reset_index(drop=True)
 
 
 def count_axis(max_value: float | None) -> dict:

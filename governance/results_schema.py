@@ -533,6 +533,22 @@ def table_trend_frame(con: duckdb.DuckDBPyConnection, db: str | None = None, run
         ORDER BY r.started_at""", [int(runs)])
 
 
+def daily_scores_frame(con: duckdb.DuckDBPyConnection, db: str | None = None, days: int = 90) -> pd.DataFrame:
+    """Quality scores (every table × dimension, ``'*'`` totals included) of the last run of each of
+    the newest ``days`` days, oldest first: one point per day for trends."""
+    r, q = _q(db, "check_runs"), _q(db, "quality_scores")
+    return _frame(con, f"""
+        WITH last AS (
+            SELECT run_id, started_at, started_at::DATE AS day,
+                   row_number() OVER (PARTITION BY started_at::DATE ORDER BY started_at DESC) AS k
+            FROM {r})
+        SELECT l.day, l.run_id, l.started_at, q.table_name, q.dimension, q.pass_share,
+               q.row_weighted_pass_rate, q.checks_total
+        FROM last l JOIN {q} q USING (run_id)
+        WHERE l.k = 1 AND l.day >= (SELECT min(day) FROM (SELECT DISTINCT day FROM last ORDER BY day DESC LIMIT ?))
+        ORDER BY l.day, q.table_name, q.dimension""", [int(days)])
+
+
 def scores_frame(con: duckdb.DuckDBPyConnection, run_id: str, db: str | None = None) -> pd.DataFrame:
     """Quality scores (table × dimension, with ``'*'`` totals) of one run."""
     return _frame(con, f"SELECT * FROM {_q(db, 'quality_scores')} WHERE run_id = ?", [run_id])

@@ -16,9 +16,9 @@ from .common import EXIT_OK, HomeOption, console, resolve_home, run
 APP_FILE = bundled("dashboard", "app.py")  # streamlit runs it as a script
 
 def streamlit_command(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command line that serves the dashboard."""
+    """The ``streamlit run`` command line that serves the dashboard (through :mod:`dashboard.serve`)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+        sys.executable, "-m", "dashboard.serve", "run", str(APP_FILE),  # streamlit + a Starlette fix
         "--server.port", str(port), "--server.address", address, "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal", "--client.showErrorDetails", "type",

@@ -25,6 +25,23 @@ def _loc(node: dict, key: str = "name") -> str:
     return str((zh if ui.lang() == "zh" and zh else en) or zh or "")
 
 
+def _capped(domains: list[dict]) -> list[tuple[dict, str]]:
+    """Domains whose level is held below their score's level by a gate or a cap, with what holds it."""
+    out = []
+    for d in domains:
+        score_level = int(d.get("score_level") or d.get("level") or 1)
+        if int(d.get("level") or 1) >= score_level:
+            continue
+        if int(d.get("gate_level") or 5) < score_level:
+            failed = [g for g in d.get("gates") or [] if not g.get("passed")]
+            what = t("assessment.gate_caps", level=d.get("gate_level"),
+                     gate=", ".join(str(g.get("condition") or g.get("indicator")) for g in failed[:2]) or "—")
+        else:
+            what = t("assessment.cap_caps", level=d.get("cap_level"))
+        out.append((d, what))
+    return out
+
+
 def _recompute() -> None:
     from assess.maturity import run_assessment
 
@@ -65,11 +82,15 @@ with tab_domains:
         cols = st.columns(4)
         cols[0].metric(t("overview.maturity_level"), f"L{level}", delta=t(f"levels.l{level}"), delta_color="off",
                        delta_arrow="off", border=True)
-        cols[1].metric(t("overview.maturity_score"), fmt_num(latest["overall_score"]), border=True)
+        capped = _capped(tree.get("domains") or [])
+        cols[1].metric(t("overview.maturity_score"), t("assessment.score_of_5", score=fmt_num(latest["overall_score"])),
+                       delta=t("assessment.capped_by", domains=", ".join(_loc(d) for d, _ in capped)) if capped
+                       else None, delta_color="off", delta_arrow="off", help=t("assessment.score_axis_help"),
+                       border=True)
         cols[2].metric(t("assessment.coverage"), fmt_pct(overall.get("coverage")),
                        help=t("assessment.coverage_help"), border=True)
-        cols[3].metric(t("assessment.assessed_at"), fmt_ts(latest["created_at"])[:10],
-                       delta=fmt_ts(latest["created_at"])[11:] + " UTC", delta_color="off", delta_arrow="off",
+        cols[3].metric(t("assessment.assessed_at"), ui.fmt_date(latest["created_at"]),
+                       delta=fmt_ts(latest["created_at"])[-5:] + " UTC", delta_color="off", delta_arrow="off",
                        border=True)
         disclaimer = tree.get("disclaimer") or {}
         st.caption(f"{latest.get('standard') or ''} · "
@@ -79,18 +100,29 @@ with tab_domains:
 
         domains = tree.get("domains") or []
         if domains:
+            holds = dict((d["id"], what) for d, what in _capped(domains))
             fig = go.Figure()
             names = [_loc(d) for d in domains]
-            fig.add_trace(go.Bar(y=names, x=[d["score"] for d in domains], orientation="h",
+            scores = [float(d["score"]) for d in domains]
+            fig.add_trace(go.Bar(y=names, x=[v - 1 for v in scores], base=1, orientation="h",
                                  name=t("assessment.score"), marker_color="#1a73e8",
-                                 text=[f"L{d['level']} · {fmt_num(d['score'])}" for d in domains],
-                                 textposition="auto"))
+                                 text=[f"L{d['level']} · {fmt_num(d['score'])}"
+                                       + (f" · {holds[d['id']]}" if d["id"] in holds else "") for d in domains],
+                                 textposition="auto",
+                                 hovertemplate="%{y}: %{text}<extra></extra>"))
             fig.add_trace(go.Scatter(y=names, x=[d["target_level"] for d in domains], mode="markers",
                                      name=t("overview.target"),
                                      marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#188038"}}))
-            fig.update_xaxes(range=[0, 5], dtick=1)
+            for lvl in range(2, 6):  # a whole level is reached when the score reaches its threshold
+                fig.add_vline(x=lvl, line={"color": "#9aa0a6", "width": 1, "dash": "dot"},
+                              annotation_text=f"L{lvl}", annotation_position="top")
+            fig.update_xaxes(range=[1, 5.05], dtick=1, title=t("assessment.score_axis"))
             fig.update_yaxes(autorange="reversed")
-            ui.chart(ui.style_figure(fig, height=40 * len(domains) + 90), key="domain_bars")
+            ui.chart(ui.style_figure(fig, height=40 * len(domains) + 110), key="domain_bars")
+            st.caption(t("assessment.thresholds_drawn"))
+            for d, what in _capped(domains):
+                st.markdown(f":material/lock: **{_loc(d)}** — {t('assessment.score')} {fmt_num(d['score'])} "
+                            f"(L{d.get('score_level')}) → L{d['level']}: {what}")
 
         first_blocked = next((d["id"] for d in domains if int(d["level"]) < int(d["target_level"])), None)
         for d in domains:
@@ -107,7 +139,7 @@ with tab_domains:
                 for b in blockers:
                     st.markdown(f"- {_loc(b, 'message')}")
                     for low in b.get("low_indicators") or []:
-                        st.markdown(f"    - {_loc(low)}: {low.get('display', '—')} "
+                        st.markdown(f"    - {_loc(low)}: {low.get('display') or '—'} "
                                     f"({t('assessment.indicator_score')} {fmt_num(low.get('score'))})")
                 if d.get("provisional_reasons"):
                     st.caption(t("assessment.provisional_because") + " " + "; ".join(map(str, d["provisional_reasons"])))
@@ -115,9 +147,9 @@ with tab_domains:
                 if recs:
                     st.markdown(f"**{t('assessment.recommendations')}**")
                     for r in recs[:3]:
-                        st.markdown(f"{r.get('rank', '•')}. {_loc(r, 'action')} "
-                                    f"(+{fmt_num(r.get('score_gain'))} · "
-                                    f"{t('assessment.level_gain', n=r.get('level_gain', 0))})")
+                        st.markdown(f"{r.get('rank') or '•'}. {_loc(r, 'action') or '—'} "
+                                    f"({ui.fmt_signed(r.get('score_gain'))} · "
+                                    f"{t('assessment.level_gain', n=int(r.get('level_gain') or 0))})")
                 rows = [{
                     t("assessment.col_item"): _loc(item), t("assessment.col_indicator"): _loc(ind),
                     t("assessment.col_value"): ind.get("display") or "—",
@@ -136,12 +168,12 @@ with tab_recs:
         ui.empty_state("no_assessment" if not latest else "no_recommendations")
     else:
         st.dataframe(pd.DataFrame([{
-            "#": r.get("rank"), t("assessment.col_domain"): _loc(r, "domain") if r.get("domain_en") else r.get("domain"),
-            t("assessment.col_action"): _loc(r, "action"),
-            t("assessment.col_score_gain"): r.get("score_gain"),
-            t("assessment.col_level_gain"): r.get("level_gain"),
-        } for r in recs]), hide_index=True, width="stretch",
-            column_config={t("assessment.col_score_gain"): st.column_config.NumberColumn(format="+%.2f")})
+            "#": r.get("rank"),
+            t("assessment.col_domain"): (_loc(r, "domain") if r.get("domain_en") else r.get("domain")) or "—",
+            t("assessment.col_action"): _loc(r, "action") or "—",
+            t("assessment.col_score_gain"): ui.fmt_signed(r.get("score_gain")),
+            t("assessment.col_level_gain"): f"+{int(r.get('level_gain') or 0)}",
+        } for r in recs]), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ questionnaire
 with tab_questionnaire:
@@ -221,5 +253,9 @@ with tab_history:
         fig = go.Figure(go.Scatter(x=history["created_at"], y=history["overall_score"], mode="lines+markers",
                                    name=t("overview.maturity_score"),
                                    text=[f"L{v}" for v in history["overall_level"]]))
-        fig.update_yaxes(range=[0, 5], dtick=1)
+        fig.update_yaxes(range=[1, 5.05], dtick=1, title=t("assessment.score_axis"))
+        for lvl in range(2, 6):
+            fig.add_hline(y=lvl, line={"color": "#9aa0a6", "width": 1, "dash": "dot"},
+                          annotation_text=f"L{lvl}", annotation_position="right")
+        ui.date_axis(fig, history["created_at"].dt.normalize() if len(history) == 1 else None)
         ui.chart(ui.style_figure(fig, height=300), key="history")

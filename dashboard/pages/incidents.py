@@ -73,7 +73,7 @@ c[2].metric(t("incidents.col_rows"), "—" if one["rows_affected"] is None else 
             delta_color="off", delta_arrow="off", border=True)
 c[3].metric(t("incidents.col_points"), fmt_num(one["points_at_stake"] or 0), help=t("incidents.points_help"),
             border=True)
-c[4].metric(t("incidents.col_first"), fmt_ts(one["first_seen"])[:10],
+c[4].metric(t("incidents.col_first"), ui.fmt_date(one["first_seen"]),
             delta=t("incidents.last_seen", when=fmt_ts(one["last_seen"])), delta_color="off", delta_arrow="off",
             border=True)
 st.markdown(

@@ -47,9 +47,11 @@ if assessment:
     prev = data["previous"]
     cols[0].metric(t("overview.maturity_level"), f"L{level}", delta=t(f"levels.l{level}"), delta_color="off",
                    delta_arrow="off", help=t("overview.maturity_help"), border=True)
+    change = round(assessment["overall_score"] - prev["overall_score"], 2) if prev else None
     cols[1].metric(
-        t("overview.maturity_score"), fmt_num(assessment["overall_score"]),
-        delta=fmt_num(assessment["overall_score"] - prev["overall_score"]) if prev else None,
+        t("overview.maturity_score"), t("assessment.score_of_5", score=fmt_num(assessment["overall_score"])),
+        delta=None if change is None else ui.fmt_signed(change),
+        delta_color="off" if change == 0 else "normal", delta_arrow="off" if change == 0 else "auto",
         help=t("overview.score_help"), border=True,
     )
 else:
@@ -58,10 +60,10 @@ else:
 if not trend.empty:
     last = trend.iloc[-1]
     delta = (last["row_weighted_pass_rate"] - trend.iloc[-2]["row_weighted_pass_rate"]) if len(trend) > 1 else None
+    flat = delta is not None and round(delta * 100, 1) == 0
     cols[2].metric(t("overview.quality_score"), fmt_pct(last["row_weighted_pass_rate"]),
-                   delta=None if delta is None else f"{delta * 100:+.1f} pp",
-                   delta_color="off" if delta is not None and round(delta * 100, 1) == 0 else "normal",
-                   delta_arrow="off" if delta is not None and round(delta * 100, 1) == 0 else "auto",
+                   delta=None if delta is None else ui.fmt_signed(delta * 100, 1, " pp"),
+                   delta_color="off" if flat else "normal", delta_arrow="off" if flat else "auto",
                    help=t("overview.quality_help"), border=True)
 else:
     cols[2].metric(t("overview.quality_score"), "—", border=True)
@@ -73,6 +75,11 @@ if run:
                    delta_color="off", delta_arrow="off", help=t("overview.last_run_help"), border=True)
 else:
     cols[4].metric(t("overview.last_run"), "—", border=True)
+
+if not trend.empty and run:
+    last = trend.iloc[-1]
+    st.caption(t("overview.rates_mean", rows=fmt_pct(last["row_weighted_pass_rate"]),
+                 checks=fmt_pct(last["pass_share"])))
 
 fresh = [r for r in queries.freshness(ctx.home)["tables"] if r["fresh"] is not None]
 if fresh:
@@ -132,7 +139,15 @@ with right:
         ))
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title=t("overview.failed_checks"), **ui.count_axis(sev["failed"].max()))
-        ui.chart(ui.style_figure(fig, height=300), key="severity")
+        ui.style_figure(fig, height=300)
+        fig.update_layout(clickmode="event+select")
+        bar = st.plotly_chart(fig, width="stretch", key="severity", on_select="rerun", selection_mode="points",
+                              config={"displaylogo": False})
+        points = (bar or {}).get("selection", {}).get("points") or []
+        if points and points[0].get("point_index") is not None:
+            st.switch_page("pages/quality.py",
+                           query_params={"severity": str(sev["severity"].iloc[int(points[0]["point_index"])])})
+        st.caption(t("overview.severity_click"))
     if run:
         st.markdown(f"**{t('overview.last_run')}**")
         icon = ui.STATUS_ICONS.get(run["status"], "")
@@ -140,7 +155,7 @@ with right:
         status_label = t(f"status.{run['status']}")
         st.markdown(
             f"{icon} {status_label} · {fmt_ts(run['started_at'])} · "
-            f"{t('overview.partition')} {fmt_ts(run['partition_date'])[:10]}  \n"
+            f"{t('overview.partition')} {ui.fmt_date(run['partition_date'])}  \n"
             + t("overview.run_counts", failed=fmt_int(run["n_failed"]), total=fmt_int(run["n_expectations"]),
                 seconds=ui.fmt_seconds(duration))
         )
@@ -154,16 +169,19 @@ with right:
         )
 
 # ------------------------------------------------------------------ trend
-st.subheader(t("overview.trend_title"))
+st.subheader(t("overview.trend_title"), help=t("quality.trend_help"))
+daily = ui.last_per_day(trend, [])
 if trend.empty:
     ui.empty_state("no_check_run")
-elif len(trend) < 2:
-    st.caption(t("quality.trend_needs_runs"))
 else:
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=trend["started_at"], y=trend["row_weighted_pass_rate"], mode="lines+markers",
-                             name=t("overview.row_weighted")))
-    fig.add_trace(go.Scatter(x=trend["started_at"], y=trend["pass_share"], mode="lines+markers",
-                             name=t("overview.checks_passed"), line={"dash": "dot"}))
+    fig.add_trace(go.Scatter(x=daily["day"], y=daily["row_weighted_pass_rate"], mode="lines+markers",
+                             name=t("overview.row_weighted"), marker={"size": 9}))
+    fig.add_trace(go.Scatter(x=daily["day"], y=daily["pass_share"], mode="lines+markers",
+                             name=t("overview.checks_passed"), line={"dash": "dot"},
+                             marker={"symbol": "square", "size": 8}))
     fig.update_yaxes(tickformat=".1%", title=None)
+    ui.date_axis(fig, daily["day"])
     ui.chart(ui.style_figure(fig, height=300), key="trend")
+    if len(daily) < 2:
+        st.caption(t("quality.trend_needs_runs"))

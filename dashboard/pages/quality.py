@@ -26,61 +26,129 @@ if runs.empty:
 
 labels = {r.run_id: f"{fmt_ts(r.started_at)} · {t(f'status.{r.status}')} · {r.run_id}"
           for r in runs.itertuples()}
+
+
+def _from_url(param: str, key: str, options: list) -> None:
+    """Deep links: a query parameter preselects a widget (once per new value in the URL)."""
+    value = st.query_params.get(param)
+    if value is not None and st.session_state.get(f"_url_{param}") != value:
+        st.session_state[f"_url_{param}"] = value
+        if value in options:
+            st.session_state[key] = value
+
+
+def _to_url(param: str, value: object, default: object = None) -> None:
+    if value is None or value == default or value == "":
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(value)
+    st.session_state[f"_url_{param}"] = None if value is None else str(value)
+
+
+_from_url("run", "quality_run", list(labels))
 run_id = st.selectbox(t("quality.run"), list(labels), format_func=labels.get, key="quality_run")
+_to_url("run", run_id, runs["run_id"].iloc[0])
 run = runs[runs["run_id"] == run_id].iloc[0]
 data = queries.quality(ctx.home, run_id)
 scores, failing, summary = data["scores"], data["failing"], data["summary"]
 
-# ------------------------------------------------------------------ headline
+# ------------------------------------------------------------------ headline: two rates, each with its meaning
 cols = st.columns(4)
 overall = scores[(scores["table_name"] == "*") & (scores["dimension"] == "*")] if not scores.empty else scores
+n_total, n_failed = int(run["n_expectations"]), int(run["n_failed"])
 cols[0].metric(t("quality.row_weighted"), fmt_pct(overall["row_weighted_pass_rate"].iloc[0]) if len(overall) else "—",
                help=t("quality.row_weighted_help"), border=True)
-cols[1].metric(t("quality.checks_passed"),
-               f"{fmt_int(run['n_expectations'] - run['n_failed'])} / {fmt_int(run['n_expectations'])}", border=True)
+cols[1].metric(t("quality.checks_passed"), fmt_pct((n_total - n_failed) / n_total if n_total else None),
+               delta=f"{fmt_int(n_total - n_failed)} / {fmt_int(n_total)}", delta_color="off", delta_arrow="off",
+               help=t("quality.pass_share_help"), border=True)
 for i, kind in enumerate(("quality", "metadata"), start=2):
     row = summary[summary["kind"] == kind] if not summary.empty else summary
     value = f"{fmt_int(row['passed'].iloc[0])} / {fmt_int(row['total'].iloc[0])}" if len(row) else "—"
     cols[i].metric(t(f"quality.kind_{kind}"), value, border=True)
+st.caption(t("quality.row_weighted_means") + "  \n" + t("quality.pass_share_means"))
 
 # ------------------------------------------------------------------ heatmap + trend
+metrics = ["row_weighted_pass_rate", "pass_share"]
+_from_url("metric", "quality_metric", metrics)
 metric = st.segmented_control(
-    t("quality.metric"), ["row_weighted_pass_rate", "pass_share"], default="row_weighted_pass_rate",
+    t("quality.metric"), metrics, default="row_weighted_pass_rate",
     format_func=lambda m: t(f"quality.{m}"), key="quality_metric",
 ) or "row_weighted_pass_rate"
+_to_url("metric", metric, "row_weighted_pass_rate")
+
+cells = scores[(scores["table_name"] != "*") & (scores["dimension"] != "*")] if not scores.empty else scores
+tables = sorted(cells["table_name"].unique()) if not cells.empty else []
+dims = [d for d in queries.DIMENSIONS if not cells.empty and d in set(cells["dimension"])]
+critical = set()
+if not failing.empty:
+    crit = failing[failing["severity"] == "critical"]
+    critical = {(r.table_name, r.dimension) for r in crit.itertuples()}
+
+# a clicked heatmap cell becomes the filter (and the URL), once per new click
+picked = (st.session_state.get("heatmap") or {}).get("selection", {}).get("points") or []
+if picked and st.session_state.get("_heatmap_seen") != repr(picked):
+    st.session_state["_heatmap_seen"] = repr(picked)
+    cell = picked[0].get("customdata") or []
+    if len(cell) >= 2:
+        st.session_state["quality_table"], st.session_state["quality_dimension"] = cell[0], cell[1]
+_from_url("table", "quality_table", tables)
+_from_url("dimension", "quality_dimension", dims)
+
 left, right = st.columns(2)
 with left:
-    st.subheader(t("quality.heatmap_title"))
-    cells = scores[(scores["table_name"] != "*") & (scores["dimension"] != "*")] if not scores.empty else scores
+    st.subheader(t("quality.heatmap_title"), help=t("quality.heatmap_help"))
     if cells.empty:
         ui.empty_state("no_scores")
     else:
         grid = cells.pivot_table(index="table_name", columns="dimension", values=metric, aggfunc="first")
-        grid = grid.reindex(columns=[d for d in queries.DIMENSIONS if d in grid.columns])
+        grid = grid.reindex(columns=dims)
         counts = cells.pivot_table(index="table_name", columns="dimension", values="checks_total",
                                    aggfunc="first").reindex_like(grid)
-        text = [[("" if pd.isna(v) else fmt_pct(v)) for v in row] for row in grid.to_numpy()]
-        hover = [[("" if pd.isna(n) else t("quality.n_checks", n=fmt_int(n))) for n in row]
-                 for row in counts.to_numpy()]
+        mark = t("quality.critical_mark")
+        text, hover, custom, z = [], [], [], []
+        for table, row, nrow in zip(grid.index, grid.to_numpy(), counts.to_numpy(), strict=True):
+            text.append([("" if pd.isna(v) else fmt_pct(v, 2 if 0.99 <= v < 1 else 1)
+                          + (" ⚠" if (table, d) in critical else "")) for d, v in zip(grid.columns, row, strict=True)])
+            hover.append([("" if pd.isna(n) else t("quality.n_checks", n=fmt_int(n)))
+                          + (f" · ⚠ {mark}" if (table, d) in critical else "")
+                          for d, n in zip(grid.columns, nrow, strict=True)])
+            custom.append([[table, d, h] for d, h in zip(grid.columns, hover[-1], strict=True)])
+            z.append([None if pd.isna(v) else ui.score_band(v) for v in row])
         fig = go.Figure(go.Heatmap(
-            z=grid.to_numpy(), x=[t(f"dimension.{d}") for d in grid.columns], y=list(grid.index),
-            text=text, texttemplate="%{text}", customdata=hover,
-            hovertemplate="%{y} · %{x}: %{text} (%{customdata})<extra></extra>",
-            colorscale=ui.SCORE_COLORS,
-            zmin=0, zmax=1, colorbar={"tickformat": ".0%"}, xgap=2, ygap=2,
+            z=z, x=[t(f"dimension.{d}") for d in grid.columns], y=list(grid.index),
+            text=text, texttemplate="%{text}", customdata=custom,
+            hovertemplate="%{y} · %{x}: %{text}<br>%{customdata[2]}<extra></extra>",
+            colorscale=ui.band_colorscale(), zmin=0, zmax=len(ui.SCORE_BAND_COLORS) - 1,
+            colorbar=ui.band_colorbar(), xgap=2, ygap=2,
         ))
-        ui.chart(ui.style_figure(fig, height=340), key="heatmap")
+        fig.update_layout(clickmode="event+select")
+        ui.style_figure(fig, height=340)
+        st.plotly_chart(fig, width="stretch", key="heatmap", on_select="rerun", selection_mode="points",
+                        config={"displaylogo": False})
+        if critical:
+            st.caption(t("quality.critical_legend"))
 with right:
-    st.subheader(t("quality.trend_title"))
-    trend = data["table_trend"]
-    if trend.empty or trend["run_id"].nunique() < 2:
+    st.subheader(t("quality.trend_title"), help=t("quality.trend_help"))
+    daily = queries.daily_scores(ctx.home)
+    by = st.segmented_control(t("quality.trend_by"), ["table", "dimension"], default="table",
+                              format_func=lambda b: t(f"quality.trend_by_{b}"), key="trend_by") or "table"
+    if daily.empty:
         st.caption(t("quality.trend_needs_runs"))
     else:
+        part = (daily[(daily["dimension"] == "*") & (daily["table_name"] != "*")] if by == "table"
+                else daily[(daily["table_name"] == "*") & (daily["dimension"] != "*")])
         fig = go.Figure()
-        for table, part in trend.groupby("table_name", sort=True):
-            fig.add_trace(go.Scatter(x=part["started_at"], y=part[metric], mode="lines+markers", name=table))
+        symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
+        dashes = ["solid", "dot", "dash", "longdash", "dashdot"]
+        for i, (name, line) in enumerate(part.groupby("table_name" if by == "table" else "dimension", sort=True)):
+            label = name if by == "table" else t(f"dimension.{name}")
+            fig.add_trace(go.Scatter(x=line["day"], y=line[metric], mode="lines+markers", name=label,
+                                     marker={"symbol": symbols[i % len(symbols)], "size": 8},
+                                     line={"dash": dashes[i % len(dashes)]}))
         fig.update_yaxes(tickformat=".1%")
+        ui.date_axis(fig, part["day"])
         ui.chart(ui.style_figure(fig, height=340), key="table_trend")
+        st.caption(t("quality.trend_daily", n=fmt_int(part["day"].nunique())))
 
 # ------------------------------------------------------------------ failing checks
 st.subheader(t("quality.failing_title", n=fmt_int(len(failing))))
@@ -90,7 +158,33 @@ else:
     kinds = st.pills(t("quality.kind"), ["quality", "metadata"], selection_mode="multi",
                      default=["quality", "metadata"], format_func=lambda k: t(f"quality.kind_{k}"),
                      key="quality_kinds")
+    fc1, fc2, fc3 = st.columns(3)
+    table_opts = ["", *sorted(failing["table_name"].dropna().unique())]
+    dim_opts = ["", *[d for d in queries.DIMENSIONS if d in set(failing["dimension"])]]
+    sev_opts = ["", *[s for s in queries.SEVERITIES if s in set(failing["severity"])]]
+    _from_url("severity", "quality_severity", sev_opts)
+    for key, opts in (("quality_table", table_opts), ("quality_dimension", dim_opts),
+                      ("quality_severity", sev_opts)):
+        if st.session_state.get(key) not in opts:
+            st.session_state[key] = ""
+    f_table = fc1.selectbox(t("quality.col_table"), table_opts, key="quality_table",
+                            format_func=lambda v: v or t("quality.any"))
+    f_dim = fc2.selectbox(t("quality.col_dimension"), dim_opts, key="quality_dimension",
+                          format_func=lambda v: t(f"dimension.{v}") if v else t("quality.any"))
+    f_sev = fc3.selectbox(t("quality.col_severity"), sev_opts, key="quality_severity",
+                          format_func=lambda v: t(f"severity.{v}") if v else t("quality.any"))
+    _to_url("table", f_table, "")
+    _to_url("dimension", f_dim, "")
+    _to_url("severity", f_sev, "")
     shown = failing[failing["kind"].isin(kinds or [])]
+    if f_table:
+        shown = shown[shown["table_name"] == f_table]
+    if f_dim:
+        shown = shown[shown["dimension"] == f_dim]
+    if f_sev:
+        shown = shown[shown["severity"] == f_sev]
+    open_ids = {r["expectation_id"]: r["incident_id"] for r in queries.incidents(ctx.home, "open")} \
+        if "incidents" in queries.available(ctx.home)["res"] else {}
     view = pd.DataFrame({
         t("quality.col_severity"): [t(f"severity.{s}") for s in shown["severity"]],
         t("quality.col_table"): shown["table_name"],
@@ -101,6 +195,8 @@ else:
         t("quality.col_unexpected_pct"): shown["unexpected_percent"],
         t("quality.col_rows"): shown["element_count"],
         "id": shown["expectation_id"],
+        t("quality.col_incident"): [f"incidents?id={open_ids[e]}" if e in open_ids else None
+                                    for e in shown["expectation_id"]],
     })
     st.dataframe(
         view, hide_index=True, width="stretch",
@@ -108,6 +204,7 @@ else:
             t("quality.col_unexpected"): st.column_config.NumberColumn(format="localized"),
             t("quality.col_rows"): st.column_config.NumberColumn(format="localized"),
             t("quality.col_unexpected_pct"): st.column_config.NumberColumn(format="%.1f%%"),
+            t("quality.col_incident"): st.column_config.LinkColumn(display_text=r"incidents\?id=(.*)"),
         },
     )
 

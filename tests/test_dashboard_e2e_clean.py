@@ -1,0 +1,148 @@
+"""In a real headless Chromium, every role in both languages: nothing leaves localhost, the
+server logs no traceback, a forbidden page says so, the language survives a reload, and the
+overview's fix-first entry leads to its incident. Screenshots of the overview, an incident,
+freshness and the Chinese overview go to ``$SHOPGOV_E2E_SCREENSHOTS`` (default ``docs/screenshots``).
+
+Runs with SHOPGOV_E2E=1 (the ``browser`` marker; see tests/test_dashboard_e2e.py for the server).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from dashboard_fixture import build_home
+from test_dashboard_e2e import PASSWORD, serve, settle
+from test_dashboard_e2e import browser as browser  # noqa: F401  (the shared pytest fixture)
+
+from dashboard import users
+from governance.paths import get_home
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard served by ``shopgov dashboard`` over the fixture home, one user per role."""
+    home = build_home(get_home(tmp_path_factory.mktemp("e2e-clean") / "home"))
+    for role in ("admin", "analyst", "viewer"):
+        users.add_user(home, f"{role}1", role, PASSWORD)
+    with serve(home) as url:
+        yield url, home
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = Path(os.environ.get("SHOPGOV_E2E_SCREENSHOTS") or ROOT / "docs" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def shot(page, path: Path) -> None:
+    """The visible window as a PNG (1280 x 900 keeps files small)."""
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+
+
+def watch(page) -> dict:
+    """Collect requests that leave localhost and responses that fail on the server."""
+    seen: dict[str, list[str]] = {"external": [], "server_errors": []}
+
+    def on_request(req) -> None:
+        u = urlparse(req.url)
+        if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL:
+            seen["external"].append(req.url)
+
+    def on_response(resp) -> None:
+        if resp.status >= 500:
+            seen["server_errors"].append(f"{resp.status} {resp.url}")
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    return seen
+
+
+def sign_in(page, url: str, name: str, title: str = "Overview") -> None:
+    page.goto(url)
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector(f"h1:has-text('{title}')", timeout=30_000)
+    settle(page)
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, page.locator(
+        "[data-testid='stException']").first.inner_text()
+
+
+def top_gap(page) -> float:
+    """Pixels between the top of the main area and the page title."""
+    return page.evaluate("""() => {
+        const h = document.querySelector('[data-testid="stMain"] h1');
+        const m = document.querySelector('[data-testid="stMain"]');
+        return h.getBoundingClientRect().top - m.getBoundingClientRect().top; }""")
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shots, role):  # noqa: F811
+    url, home = server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    seen = watch(page)
+    sign_in(page, url, f"{role}1")
+    no_exception(page)
+    assert top_gap(page) < 110, "no tall empty band above the title"
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "None" not in body.split() and "+-" not in body
+
+    if role == "admin":
+        shot(page, shots / "issue12-overview.png")
+        # fix first -> the incident page of the top incident
+        first = page.locator("[data-testid='stPageLink'] a[href*='incidents?id=']").first
+        href = first.get_attribute("href")
+        first.click()
+        page.wait_for_selector("h1:has-text('Incidents')", timeout=30_000)
+        settle(page)
+        no_exception(page)
+        iid = href.split("id=")[1]
+        assert iid in page.locator("[data-testid='stMain']").inner_text()
+        shot(page, shots / "issue12-incident.png")
+        page.locator(f"[data-testid='stSidebarNav'] a[href='{url}/freshness']").click()
+        page.wait_for_selector("h1:has-text('Freshness')", timeout=30_000)
+        settle(page)
+        no_exception(page)
+        shot(page, shots / "issue12-freshness.png")
+    else:
+        # a page the role may not open: a clear message, not a silent landing on the overview
+        page.goto(f"{url}/users")
+        page.wait_for_selector("text=Not allowed", timeout=30_000)
+        settle(page)
+        assert page.locator("h1:has-text('Overview')").count() == 0
+
+    # Chinese, and the choice survives a reload (a new session)
+    page.goto(url)
+    page.wait_for_selector("h1:has-text('Overview')", timeout=30_000)
+    page.get_by_role("radio", name="中文").click()
+    page.wait_for_selector("h1:has-text('总览')", timeout=30_000)
+    settle(page)
+    no_exception(page)
+    page.reload()
+    page.wait_for_selector("h1:has-text('总览')", timeout=30_000)
+    settle(page)
+    no_exception(page)
+    if role == "admin":
+        shot(page, shots / "issue12-overview-zh.png")
+    page.get_by_role("radio", name="English").click()
+    page.wait_for_selector("h1:has-text('Overview')", timeout=30_000)
+    settle(page)
+    ctx.close()
+
+    assert not seen["external"], f"requests left localhost: {sorted(set(seen['external']))[:5]}"
+    assert not seen["server_errors"], seen["server_errors"][:5]
+    log = (home.logs / "dashboard.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[log.index("Traceback") - 200:][:3000]
