@@ -20,7 +20,20 @@ def home(tmp_path, monkeypatch) -> Home:
     return h
 
 
+#: The longest test files, started first so that `make test`'s two workers (pytest-xdist,
+#: one file per worker) finish together instead of one waiting on a late heavy file.
+HEAVY_FIRST = (
+    "test_dashboard_e2e.py", "test_pii_everywhere.py", "test_wheel_install.py", "test_dashboard_e2e_clean.py",
+    "test_listing_model.py", "test_anomalies.py", "test_dashboard_apptest.py", "test_checks.py",
+    "test_encryption.py", "test_maturity_metamorphic.py", "test_dashboard_incidents.py", "test_sites.py",
+    "test_incidents.py", "test_check_cli.py", "test_security_review.py", "test_custom_config.py",
+    "test_config_cli.py", "test_ingest.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(HEAVY_FIRST)))  # stable: order within a file kept
     if os.environ.get("SHOPGOV_E2E") == "1":
         return
     skip = pytest.mark.skip(reason="browser tests run with SHOPGOV_E2E=1 (make test sets it when chromium is installed)")

@@ -202,8 +202,8 @@ def test_viewer_menu_has_no_admin_or_row_level_pages(server, browser, shots):
     sign_in(page, url, "vera")
     links = [text.split("\n")[-1] for text in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
     assert "Users" not in links  # the not-allowed pages are hidden from the menu
-    assert links[:6] == ["Overview", "Incidents", "Freshness & volume", "Data quality", "Catalog & metadata",
-                         "Listing quality"]
+    assert links[:7] == ["Overview", "Incidents", "Freshness & volume", "Data quality", "Catalog & metadata",
+                         "Personal data", "Listing quality"]
     page.goto(f"{url}/users")  # not in the viewer's menu: its URL says so instead of showing the page
     page.wait_for_selector("text=Not allowed", timeout=30_000)
     settle(page)
