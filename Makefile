@@ -29,7 +29,7 @@ demo: setup
 
 test: setup
 	SHOPGOV_E2E=$$(command -v chromium >/dev/null 2>&1 && echo 1 || echo 0) \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --durations=15
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist worksteal --durations=15
 
 lint: setup
 	$(BIN)/ruff check governance assess dashboard tests bench

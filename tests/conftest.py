@@ -20,8 +20,9 @@ def home(tmp_path, monkeypatch) -> Home:
     return h
 
 
-#: The longest test files, started first so that `make test`'s two workers (pytest-xdist,
-#: one file per worker) finish together instead of one waiting on a late heavy file.
+#: The longest test files, run first: `make test`'s two workers (pytest-xdist ``worksteal``)
+#: each start on one half of the list and steal from the other's tail, so heavy tests early
+#: and light ones late let both finish together.
 HEAVY_FIRST = (
     "test_dashboard_e2e.py", "test_pii_everywhere.py", "test_wheel_install.py", "test_dashboard_e2e_clean.py",
     "test_listing_model.py", "test_anomalies.py", "test_dashboard_apptest.py", "test_checks.py",
