@@ -12,6 +12,31 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+DASH_PASSWORD = "test-password"
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def fx_home(tmp_path_factory) -> Home:
+    """A populated dashboard home for the module (tests/dashboard_fixture.py), one user per role."""
+    from dashboard_fixture import build_home
+
+    from dashboard import users
+
+    h = build_home(get_home(tmp_path_factory.mktemp("dash") / "home"))
+    for role in ("admin", "analyst", "viewer"):
+        users.add_user(h, f"{role}1", role, DASH_PASSWORD)
+    return h
+
+
+@pytest.fixture
+def served(fx_home, monkeypatch) -> Home:
+    """``fx_home`` as the home of the Streamlit app under test (run from the repository root)."""
+    monkeypatch.setenv("SHOPGOV_HOME", str(fx_home.root))
+    monkeypatch.chdir(REPO_ROOT)
+    return fx_home
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Home:
     """An empty shopgov home folder, also exported as $SHOPGOV_HOME."""

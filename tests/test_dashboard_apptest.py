@@ -13,6 +13,7 @@ import time
 import duckdb
 import pytest
 import yaml
+from conftest import DASH_PASSWORD as PASSWORD
 from dashboard_fixture import SECRET_EMAIL, SECRET_PHONE, SECRET_USER, build_home
 from streamlit.testing.v1 import AppTest
 
@@ -21,26 +22,14 @@ from governance.paths import get_home
 from governance.warehouse import ensure_warehouse
 
 APP = "dashboard/app.py"
-PASSWORD = "test-password"
+
+
 PAGES = ["overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports",
          "anomalies", "personal_data"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.fixture(scope="module")
-def fx_home(tmp_path_factory):
-    """One populated home for the module, with a user per role."""
-    h = build_home(get_home(tmp_path_factory.mktemp("dash") / "home"))
-    for role in ("admin", "analyst", "viewer"):
-        users.add_user(h, f"{role}1", role, PASSWORD)
-    return h
-
-
-@pytest.fixture
-def served(fx_home, monkeypatch):
-    monkeypatch.setenv("SHOPGOV_HOME", str(fx_home.root))
-    monkeypatch.chdir(ROOT)
-    return fx_home
+# fx_home and served: tests/conftest.py
 
 
 def new_app() -> AppTest:

@@ -7,27 +7,11 @@ import json
 from datetime import datetime
 
 import plotly.graph_objects as go
-import pytest
-from dashboard_fixture import build_home
-from test_dashboard_apptest import PASSWORD, ROOT, frames, login, open_page, texts
+from test_dashboard_apptest import frames, login, open_page, texts
 
-from dashboard import i18n, ui, users
-from governance.paths import get_home
+from dashboard import i18n, ui
 
-
-@pytest.fixture(scope="module")
-def fx_home(tmp_path_factory):
-    h = build_home(get_home(tmp_path_factory.mktemp("dash-honest") / "home"))
-    for role in ("admin", "analyst", "viewer"):
-        users.add_user(h, f"{role}1", role, PASSWORD)
-    return h
-
-
-@pytest.fixture
-def served(fx_home, monkeypatch):
-    monkeypatch.setenv("SHOPGOV_HOME", str(fx_home.root))
-    monkeypatch.chdir(ROOT)
-    return fx_home
+# fx_home and served: tests/conftest.py
 
 
 

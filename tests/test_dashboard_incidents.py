@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from dashboard_fixture import build_home
-from test_dashboard_apptest import PASSWORD, ROOT, login, open_page, texts
+from test_dashboard_apptest import login, open_page, texts
 
-from dashboard import audit, users
+from dashboard import audit
 from governance import incidents as inc
-from governance.paths import get_home
 
-
-@pytest.fixture(scope="module")
-def fx_home(tmp_path_factory):
-    h = build_home(get_home(tmp_path_factory.mktemp("dash-inc") / "home"))
-    for role in ("admin", "analyst", "viewer"):
-        users.add_user(h, f"{role}1", role, PASSWORD)
-    return h
-
-
-@pytest.fixture
-def served(fx_home, monkeypatch):
-    monkeypatch.setenv("SHOPGOV_HOME", str(fx_home.root))
-    monkeypatch.chdir(ROOT)
-    return fx_home
+# fx_home and served: tests/conftest.py
 
 
 def test_overview_leads_with_fix_first_naming_check_table_owner(served):
