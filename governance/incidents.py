@@ -49,6 +49,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .levels import anchor_score
 from .paths import Home
 from .results_schema import (
     ensure_schema,
@@ -85,22 +86,9 @@ def priority(severity: str | None, rows: int | None, points: float | None) -> fl
 
 
 # ---------------------------------------------------------------------------- maturity stake
-def anchor_score(value: float, anchors: dict[str, float], direction: str = "higher_is_better",
-                 worst: float | None = None) -> float:
-    """Level score in [1, 5] of ``value`` (linear between anchors, as the maturity scoring does)."""
-    sign = 1.0 if direction == "higher_is_better" else -1.0
-    pts = sorted((int(lvl), sign * float(t)) for lvl, t in anchors.items())
-    if pts[0][0] != 1:
-        pts.insert(0, (1, sign * float(worst if worst is not None else (0.0 if sign > 0 else 1.0))))
-    v = sign * float(value)
-    if v <= pts[0][1]:
-        return float(pts[0][0])
-    if v >= pts[-1][1]:
-        return float(pts[-1][0])
-    for (l1, x1), (l2, x2) in zip(pts, pts[1:], strict=False):
-        if x1 <= v < x2:
-            return l1 + (v - x1) / (x2 - x1) * (l2 - l1)
-    return float(pts[-1][0])
+def _pairs(anchors: dict[str, float]) -> list[tuple[int, float]]:
+    """An explanation tree's ``{"2": 0.95, ...}`` anchors as (level, threshold) pairs."""
+    return [(int(level), float(t)) for level, t in anchors.items()]
 
 
 @dataclass(frozen=True)
@@ -156,8 +144,8 @@ def stake(result: dict[str, Any], run_results: list[dict[str, Any]], tree: dict[
             new = max(0.0, float(value) - 1)
         else:
             continue
-        now = anchor_score(float(value), anchors, ind.get("direction", "higher_is_better"), ind.get("worst"))
-        after = anchor_score(new, anchors, ind.get("direction", "higher_is_better"), ind.get("worst"))
+        now = anchor_score(float(value), _pairs(anchors), ind.get("direction", "higher_is_better"), ind.get("worst"))
+        after = anchor_score(new, _pairs(anchors), ind.get("direction", "higher_is_better"), ind.get("worst"))
         cap = next((c.get("max_level") for c in domain.get("caps", [])
                     if c.get("indicator") == ind.get("id") and c.get("active")), None)
         details.append({"indicator": ind.get("id"), "name_en": ind.get("name_en"), "name_zh": ind.get("name_zh"),

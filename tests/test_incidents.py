@@ -12,6 +12,7 @@ from dashboard.audit import read_audit
 from governance import incidents as inc
 from governance.checks import run_checks
 from governance.errors import UsageError
+from governance.levels import anchor_score
 from governance.results_schema import incident_events
 
 SUITES = ["products"]
@@ -120,8 +121,8 @@ def test_points_at_stake_follow_the_assessment_tree():
     assert set(by_ind) == {"q.uniq", "q.crit"}  # validity is another dimension
     # fixing raises the products rate by 30/1000, the mean over 2 tables by 0.015: 0.97 -> 0.985
     assert by_ind["q.uniq"]["value_if_fixed"] == pytest.approx(0.985)
-    assert by_ind["q.uniq"]["points"] == pytest.approx(inc.anchor_score(0.985, {"2": 0.95, "3": 0.98, "4": 0.995,
-                                                                                "5": 0.999}) - (2 + 2 / 3), abs=1e-3)
+    assert by_ind["q.uniq"]["points"] == pytest.approx(anchor_score(0.985, [(2, 0.95), (3, 0.98), (4, 0.995),
+                                                                            (5, 0.999)]) - (2 + 2 / 3), abs=1e-3)
     assert by_ind["q.crit"]["cap_level"] == 3 and by_ind["q.crit"]["points"] == pytest.approx(0.8)
     assert s.points == pytest.approx(sum(d["points"] for d in s.details), abs=1e-3)
     assert inc.stake(failing, [failing], None).points == 0.0  # no assessment yet: nothing at stake
