@@ -30,6 +30,7 @@ PAGES = [
     ("catalog", ":material/menu_book:", "governance"),
     ("personal_data", ":material/shield_person:", "governance"),
     ("listings", ":material/sell:", "assessment"),
+    ("labels", ":material/label:", "assessment"),
     ("assessment", ":material/insights:", "assessment"),
     ("reports", ":material/description:", "assessment"),
     ("sites", ":material/hub:", "assessment"),

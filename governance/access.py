@@ -54,10 +54,11 @@ ACTIONS: dict[str, str] = {
     "recompute_assessment": "Recompute the maturity assessment.",
     "manage_users": "Add and remove users, change roles and passwords.",
     "manage_incidents": "Acknowledge, assign, comment on, set due dates of and resolve incidents.",
+    "label_listings": "Confirm, reject or relabel the listing model's flags (stored as training labels, audited).",
 }
 # The dashboard's pages (dashboard/pages/<name>.py); roles.yaml says which action each needs.
 PAGES = ("overview", "incidents", "freshness", "quality", "catalog", "listings", "assessment", "reports",
-         "anomalies", "sites", "users", "personal_data")
+         "anomalies", "sites", "users", "personal_data", "labels")
 
 ROW_ACTION = "view_rows"  # masked row-level data, in pages and in report files
 DOWNLOAD_ACTION = "download_reports"  # report files

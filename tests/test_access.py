@@ -51,8 +51,8 @@ def test_a_custom_role_in_the_homes_roles_file(home):
 @pytest.mark.parametrize(("change", "expected", "at_line"), [
     (("    inherits: analyst\n", "    inherits: analist\n"),
      r"roles.yaml:\d+: roles.admin.inherits: unknown role 'analist'", "inherits: analist"),
-    (("    actions: [view_rows, export_rows, generate_reports, manage_incidents]",
-      "    actions: [view_rows, export_rows, generate_reprots, manage_incidents]"),
+    (("    actions: [view_rows, export_rows, generate_reports, manage_incidents, label_listings]",
+      "    actions: [view_rows, export_rows, generate_reprots, manage_incidents, label_listings]"),
      r"roles.yaml:\d+: roles.analyst.actions\[2\]: Input should be", "generate_reprots"),
     (("  viewer:\n    description: Aggregates only.\n",
       "  viewer:\n    description: Aggregates only.\n    inherits: admin\n"),
@@ -144,8 +144,8 @@ def test_renamed_or_replaced_files_do_not_fool_the_listing(home):
 def test_a_policy_change_applies_to_existing_reports(home):
     _report(home, "with-samples.html", "<html>p7 masked</html>", rows=True)
     assert [r.path.name for r in visible_reports(home, "analyst")] == ["with-samples.html"]
-    _roles(home, _default().replace("    actions: [view_rows, export_rows, generate_reports, manage_incidents]",
-                                    "    actions: [export_rows, generate_reports, manage_incidents]"))
+    _roles(home, _default().replace("    actions: [view_rows, export_rows, generate_reports, manage_incidents, label_listings]",
+                                    "    actions: [export_rows, generate_reports, manage_incidents, label_listings]"))
     assert visible_reports(home, "analyst") == []
 
 

@@ -95,7 +95,8 @@ def uncertain_flags(home: Home, limit: int = 50) -> pd.DataFrame:
     """Scored listings the model is least sure of (score nearest its threshold), unlabelled ones first.
 
     Active learning: labels on these move the model most. Rows without a model score
-    (unsupported language, no title) are left out.
+    (unsupported language) or without a title (nothing to label) are left out; ``threshold``
+    is the latest run's.
     """
     from governance.results_schema import tables
     from governance.warehouse import connect_read
@@ -114,9 +115,9 @@ def uncertain_flags(home: Home, limit: int = 50) -> pd.DataFrame:
             WITH thr AS (SELECT threshold FROM listing_runs ORDER BY scored_at DESC, run_id DESC LIMIT 1)
             SELECT s.product_id, s.seller_id, s.sku, s.title, s.low_quality_score, s.clarity_score,
                    s.conciseness_score, s.flagged, s.reasons, s.model_version,
-                   abs(s.low_quality_score - thr.threshold) AS margin
+                   thr.threshold, abs(s.low_quality_score - thr.threshold) AS margin
             FROM listing_scores s, thr {anti}
-            {'AND' if anti else 'WHERE'} s.low_quality_score IS NOT NULL
+            {'AND' if anti else 'WHERE'} s.low_quality_score IS NOT NULL AND trim(coalesce(s.title, '')) <> ''
             ORDER BY margin, s.product_id LIMIT ?""", [int(limit)]).df()
     finally:
         con.close()
