@@ -20,7 +20,14 @@ from assess.listing.data import load_labelled
 from assess.listing.model import ListingModel, set_threads
 from assess.listing.rules import heuristic_raw, rule_reasons
 from assess.listing.score import OUTPUT_COLUMNS, score_frame
-from assess.listing.train import TrainConfig, _mean_loss, fine_tune, resolve_model_dir, train
+from assess.listing.train import (
+    TrainConfig,
+    _mean_loss,
+    fine_tune,
+    resolve_model_dir,
+    train,
+    write_latest,
+)
 from dashboard.cli import build_app
 from governance.paths import get_home
 
@@ -497,10 +504,29 @@ def test_label_feedback_round_trip(trained, tmp_path):
     with pytest.raises(UsageError, match="nope"):
         record_label(home, "nope", "reject", "alice")
 
+    # the round trip through the CLI: fine-tune on the labels plus the data; the card reports before / after
+    previous = resolve_model_dir(trained[0])
+    (home.models / previous.name).symlink_to(previous, target_is_directory=True)
+    write_latest(home.models, previous.name)  # the model the analysts labelled against
+    data = tmp_path / "labelled.jsonl"
+    tiny_frame().drop(columns="description").to_json(data, orient="records", lines=True)
+    r = run_cli("train", "--from-labels", "--data", str(data), "--epochs", "1", "--batch-size", "8",
+                "--max-length", "24", "--no-real-titles", "--home", str(home.root), "--json", str(tmp_path / "t.json"))
+    assert r.exit_code == 0, r.output
+    assert "flag accuracy on analyst labels: before" in r.output and previous.name in r.output
+    summary = json.loads((tmp_path / "t.json").read_text())
+    assert "2 extra labelled titles (x3" in summary["data"]["source"]
+    assert summary["data"]["train"] == len(tiny_frame()) - summary["data"]["validation"] + 6
+    effect = summary["labels_before_after"]
+    assert effect["before_model"] == previous.name and effect["labels"] == 2
+    for side in ("before", "after"):
+        assert effect[side]["analyst_labels"]["n"] == 2 and 0 <= effect[side]["analyst_labels"]["flag_accuracy"] <= 1
+        assert effect[side]["validation"]["n"] == summary["data"]["validation"]
+    card_md = (resolve_model_dir(home) / "MODEL_CARD.md").read_text()
+    assert "## Analysts' labels: before / after" in card_md and f"`{previous.name}`" in card_md
+    assert "| analyst labels (2) | flag accuracy |" in card_md
+
     cfg = dataclasses.replace(TINY, epochs=1)
-    card = train(home, tiny_frame(), cfg, progress=False, log=lambda m: None, from_labels=True, extra_weight=2)
-    assert "2 extra labelled titles (x2" in card["data"]["source"]
-    assert card["data"]["train"] == len(tiny_frame()) - card["data"]["validation"] + 4
     with pytest.raises(UsageError, match="no analyst labels"):
         train(get_home(tmp_path / "nolabels").ensure(), tiny_frame(), cfg, progress=False, log=lambda m: None,
               from_labels=True)

@@ -30,7 +30,8 @@ def build_card(*, version: str, model_config: ModelConfig, train_config: dict[st
                data_sha256: str, n_rows: int, n_train: int, n_val: int, label_balance: dict[str, float],
                history: dict[str, Any], metrics: dict[str, Any], robustness: dict[str, Any],
                fast_path: dict[str, Any], seconds: float,
-               real_titles: dict[str, Any] | None = None) -> dict[str, Any]:
+               real_titles: dict[str, Any] | None = None,
+               labels_before_after: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything a reviewer needs to trust (or distrust) the model."""
     import torch
     import transformers
@@ -56,6 +57,7 @@ def build_card(*, version: str, model_config: ModelConfig, train_config: dict[st
            "last_loss": history["train_loss"][-1] if history["train_loss"] else None},
         "metrics_validation": metrics,
         "real_titles": real_titles,
+        "labels_before_after": labels_before_after,
         "robustness": robustness,
         "fast_path": fast_path,
         "software": {"torch": torch.__version__, "transformers": transformers.__version__},
@@ -82,6 +84,28 @@ def metrics_table(metrics: dict[str, Any], title: str) -> list[str]:
                 continue
             lines.append(f"| {t} | {name} | {_fmt(m['roc_auc'])} | {_fmt(m['pr_auc'])} | {_fmt(m['f1'])} | "
                          f"{_fmt(m['rmse'])} | {m['n']} ({m['positives']}) |")
+    return lines + [""]
+
+
+def before_after_table(effect: dict[str, Any] | None) -> list[str]:
+    """Markdown section: the previous model vs this one after training on analysts' labels."""
+    if not effect:
+        return []
+    before = effect.get("before") or {}
+    lines = ["## Analysts' labels: before / after", "",
+             f"Fine-tuned on {effect['labels']} analyst labels (`shopgov train --from-labels`). Before: "
+             + (f"`{effect['before_model']}`, the latest model when training started." if effect["before_model"]
+                else "no earlier model in this home.") + f" Note: {effect['note']}.", "",
+             "| rows | metric | before | after |", "|---|---|---|---|"]
+    for name, title in (("validation", "validation split"), ("analyst_labels", "analyst labels")):
+        after = effect["after"].get(name)
+        if not after:
+            continue
+        b = before.get(name) or {}
+        rows = [("flag accuracy", b.get("flag_accuracy"), after["flag_accuracy"])]
+        rows += [(f"ROC-AUC {t}", (b.get(t) or {}).get("roc_auc"), after[t]["roc_auc"]) for t in TARGETS]
+        rows += [("F1 low_quality", (b.get("low_quality") or {}).get("f1"), after["low_quality"]["f1"])]
+        lines += [f"| {title} ({after['n']}) | {m} | {_fmt(x)} | {_fmt(y)} |" for m, x, y in rows]
     return lines + [""]
 
 
@@ -126,6 +150,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         if real.get("robustness"):
             lines += ["Robustness on real titles: " + ", ".join(
                 f"{k} flip rate {_fmt(real['robustness'][k]['flip_rate'])}" for k in ("case", "typo", "reorder")) + ".", ""]
+    lines += before_after_table(card.get("labels_before_after"))
     if rob:
         lines += ["## Robustness", "",
                   f"Flip rate of the flag under small perturbations ({rob.get('n')} validation titles): "

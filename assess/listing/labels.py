@@ -132,4 +132,35 @@ def training_frame(home: Home) -> pd.DataFrame:
                          "conciseness": df["conciseness"].astype(int)}).reset_index(drop=True)
 
 
-__all__ = ["VERDICTS", "labels_frame", "record_label", "training_frame", "uncertain_flags"]
+def before_after(before: Any, after: Any, validation: pd.DataFrame, labelled: pd.DataFrame,
+                 before_version: str | None) -> dict[str, Any]:
+    """Model-card section ``labels_before_after``: the model the labels were given on vs the new one.
+
+    Both models (``ListingModel``; ``before`` None when there was none) are measured on the
+    same held-out validation rows and on the analysts' labelled titles: flag accuracy at each
+    model's own threshold, ROC-AUC and F1 per target. The labels are in the new model's
+    training split, so its numbers on them show what it learnt, not how it generalises.
+    """
+    import numpy as np
+
+    from .evaluate import TARGETS, defect_targets, model_defect_scores, score_set
+
+    def measure(model: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, df in (("validation", validation), ("analyst_labels", labelled)):
+            if df.empty:
+                continue
+            pred = model.predict(df["title"].astype(str).tolist(), batch_size=128)
+            targets, thr = defect_targets(df), model.config.threshold
+            m = score_set(model_defect_scores(pred), targets, thr)
+            out[name] = {"n": len(df), "threshold": thr,
+                         "flag_accuracy": float(np.mean((pred["low_quality"] >= thr) == (targets["low_quality"] == 1))),
+                         **{t: {"roc_auc": m[t]["roc_auc"], "f1": m[t]["f1"]} for t in TARGETS}}
+        return out
+
+    return {"before_model": before_version, "labels": len(labelled),
+            "before": measure(before) if before is not None else None, "after": measure(after),
+            "note": "analyst labels are in the new model's training split (in-sample for 'after')"}
+
+
+__all__ = ["VERDICTS", "before_after", "labels_frame", "record_label", "training_frame", "uncertain_flags"]

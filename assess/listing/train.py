@@ -230,6 +230,13 @@ def resolve_model_dir(home: Home, version: str | None = None) -> Path:
     return path
 
 
+def _latest_or_none(home: Home) -> Path | None:
+    try:
+        return resolve_model_dir(home)
+    except ShopgovError:
+        return None
+
+
 def _extra_rows(home: Home, from_labels: bool, extra_data: str | Path | pd.DataFrame | None) -> pd.DataFrame:
     parts = []
     if from_labels:
@@ -273,6 +280,7 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     digest = data_hash(df)
     train_df, val_df = stratified_split(df, cfg.val_fraction, seed=cfg.seed)
     extra = _extra_rows(home, from_labels, extra_data)
+    previous = _latest_or_none(home) if from_labels else None  # the model the labels were given on
     if len(extra):
         if extra_weight < 1:
             raise UsageError("extra_weight must be at least 1")
@@ -293,6 +301,13 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     pred = scores_from_probs(model.calibrate(val_logits))
     model.config.threshold = best_threshold(defect_targets(val_df)["low_quality"], pred["low_quality"])
 
+    label_effect = None
+    if from_labels:
+        from .labels import before_after, training_frame
+
+        log("measuring the previous model and the new one on validation and the analysts' labels")
+        label_effect = before_after(ListingModel.load(previous) if previous else None, model, val_df,
+                                    training_frame(home), previous.name if previous else None)
     log("evaluating against baselines and perturbations")
     baselines = Baselines(train_df, seed=cfg.seed)
     metrics = compare(pred, val_df, baselines, model.config.threshold)
@@ -342,7 +357,7 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
             data_sha256=digest, n_rows=len(df), n_train=len(train_df), n_val=len(val_df),
             label_balance={t: float(np.mean(v)) for t, v in defect_targets(df).items()},
             history=history, metrics=metrics, robustness=robustness, fast_path=fast_path, real_titles=real,
-            seconds=time.perf_counter() - started,
+            seconds=time.perf_counter() - started, labels_before_after=label_effect,
         )
         card_mod.write_card(tmp_dir, card)
         os.replace(tmp_dir, home.models / version)

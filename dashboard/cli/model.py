@@ -64,6 +64,12 @@ def train(
                 if m[name][target]["roc_auc"] is not None
             )
             console.print(f"validation ROC-AUC {target:<12} {row}", highlight=False)
+        effect = card.get("labels_before_after")
+        for name in ("validation", "analyst_labels") if effect else ():
+            before = ((effect["before"] or {}).get(name) or {}).get("flag_accuracy")
+            console.print(f"flag accuracy on {name.replace('_', ' ')}: before "
+                          f"{'—' if before is None else f'{before:.3f}'} ({effect['before_model'] or 'no model'}), "
+                          f"after {effect['after'][name]['flag_accuracy']:.3f}", highlight=False)
         console.print(f"threshold {card['threshold']['value']:.3f}; card: "
                       f"{escape(str(h.models / card['model_version'] / 'MODEL_CARD.md'))}", highlight=False, soft_wrap=True)
         write_json(json_out, {"model_version": card["model_version"], "trained": True,
@@ -72,6 +78,7 @@ def train(
                               "metrics_validation": card["metrics_validation"],
                               "robustness": card["robustness"], "fast_path": card["fast_path"],
                               "real_titles": card.get("real_titles"),
+                              "labels_before_after": card.get("labels_before_after"),
                               "train_seconds": card["train_seconds"]})
         return EXIT_OK
 
