@@ -87,7 +87,7 @@ def main() -> None:
                                   url_path=name, visibility="hidden"))
     if hidden:  # in a section with visible pages, so no empty header shows
         sections.setdefault(next(iter(sections), ""), []).extend(hidden)
-    nav = st.navigation(sections)
+    nav = st.navigation(sections, expanded=True)  # every page in the menu, no "View more" fold
     _sidebar(user)
     nav.run()
 

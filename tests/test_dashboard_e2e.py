@@ -30,7 +30,7 @@ PASSWORD = "e2e-password"
 # (url path, title in English); the default page (overview) lives at the root URL
 PAGES = [("", "Overview"), ("quality", "Data quality"), ("catalog", "Catalog & metadata"),
          ("listings", "Listing quality"), ("assessment", "Maturity assessment"), ("reports", "Reports"),
-         ("users", "Users")]
+         ("users", "Users"), ("labels", "Label listings")]
 
 
 def _free_port() -> int:
@@ -201,10 +201,14 @@ def test_viewer_menu_has_no_admin_or_row_level_pages(server, browser, shots):
     page = ctx.new_page()
     sign_in(page, url, "vera")
     links = [text.split("\n")[-1] for text in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
-    assert "Users" not in links  # the not-allowed pages are hidden from the menu
+    assert "Users" not in links and "Label listings" not in links  # the not-allowed pages are hidden from the menu
     assert links[:7] == ["Overview", "Incidents", "Freshness & volume", "Data quality", "Catalog & metadata",
                          "Personal data", "Listing quality"]
     page.goto(f"{url}/users")  # not in the viewer's menu: its URL says so instead of showing the page
+    page.wait_for_selector("text=Not allowed", timeout=30_000)
+    settle(page)
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    page.goto(f"{url}/labels")  # analysts label listings; a viewer is told so
     page.wait_for_selector("text=Not allowed", timeout=30_000)
     settle(page)
     assert page.locator("[data-testid='stDataFrame']").count() == 0
