@@ -133,7 +133,7 @@ with tab_docs:
         st.iframe(data_docs.self_contained(page), height=640)
 with tab_log:
     for e in one["events"]:
-        detail = ", ".join(f"{t('incidents.detail_' + k)}: {v}" for k, v in e["detail"].items()
+        detail = ", ".join(f"{t(f'incidents.detail_{k}')}: {v}" for k, v in e["detail"].items()
                            if k != "run_id" and v is not None)
         what = t(f"incidents.ev_{e['action']}")
         st.markdown(f"{fmt_ts(e['event_at'])} · **{html.escape(e['actor'])}** · {what}"
