@@ -117,8 +117,9 @@ def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shot
         first.click()
         page.wait_for_selector("h1:has-text('Incidents')", timeout=30_000)
         settle(page)
-        page.get_by_role("button", name="Acknowledge").click()
-        page.wait_for_selector("text=Acknowledged", timeout=30_000)
+        ack = page.get_by_role("button", name="Acknowledge")  # its name includes the icon
+        ack.click()
+        ack.wait_for(state="detached", timeout=30_000)  # an acknowledged incident has no Acknowledge button
         settle(page)
         page.get_by_label("Comment", exact=True).fill("seller feed fix loaded tonight")
         page.get_by_role("button", name="Save").click()
@@ -157,6 +158,9 @@ def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shot
         settle(page)
         no_exception(page)
         assert "没有两个商品共用同一个平台商品编号。" in page.locator("[data-testid='stMain']").inner_text()
+        page.goto(url)
+        page.wait_for_selector("h1:has-text('总览')", timeout=30_000)
+        settle(page)
     page.get_by_role("radio", name="English").click()
     page.wait_for_selector("h1:has-text('Overview')", timeout=30_000)
     settle(page)
