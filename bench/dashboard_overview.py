@@ -37,8 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-PASSWORD = "bench-password"
+PASSWORD = "overview-timing-2026"  # the password policy refuses one containing the user name
 CHROMIUM = "/usr/bin/chromium"
+TARGET_S = 1.0  # click on "Overview" -> charts drawn, cold and warm (issue #12)
 
 
 def log(msg: str) -> None:
@@ -248,13 +249,18 @@ def main(argv: list[str] | None = None) -> int:
     if m["browser_click_to_drawn"] is not None:
         lines.append(f"| headless Chromium: click → charts drawn (cold = results file just swapped) | "
                      f"{m['browser_after_swap'] * 1000:.0f} ms | {m['browser_click_to_drawn'] * 1000:.0f} ms |")
+    worst = max(v for v in (m["browser_click_to_drawn"], m["browser_after_swap"]) if v is not None) \
+        if m["browser_click_to_drawn"] is not None else None
+    if worst is not None:
+        lines += ["", f"Target: click → charts drawn under {TARGET_S:g} s: "
+                  + ("met" if worst < TARGET_S else f"NOT met ({worst:.2f} s)") + "."]
     lines += ["", f"Repeats: {args.repeat}. Command: `python -m bench.dashboard_overview --events {args.events}`.",
               "The overview reads only results tables (check_runs, quality_scores, expectation_results of",
               "one run, assessments, assessment_domains, listing_runs); events are never scanned, so its cost",
               "does not grow with the warehouse."]
     (RESULTS / "dashboard_overview.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    return 0
+    return 0 if worst is None or worst < TARGET_S else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date, format_datetime
 
 from governance import vocabulary
 from governance.paths import bundled
@@ -84,9 +85,11 @@ def fmt_num(x: Any, digits: int = 2) -> str:
     return f"{float(x):,.{digits}f}"
 
 
-#: Date and time formats per interface language (``strftime``), and the same for chart axes (d3).
-DATE_FORMATS = {"en": "%Y-%m-%d", "zh": "%Y年%m月%d日"}
-TIME_FORMATS = {"en": "%Y-%m-%d %H:%M", "zh": "%Y年%m月%d日 %H:%M"}
+#: Date and time patterns per interface language (CLDR patterns, formatted by Babel with the
+#: language's locale), and the same for chart axes (d3, drawn by Plotly in the browser).
+LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
+DATE_FORMATS = {"en": "yyyy-MM-dd", "zh": "yyyy年MM月dd日"}
+TIME_FORMATS = {"en": "yyyy-MM-dd HH:mm", "zh": "yyyy年MM月dd日 HH:mm"}
 AXIS_DATE_FORMATS = {"en": "%b %d<br>%Y", "zh": "%m月%d日<br>%Y年"}
 
 
@@ -110,7 +113,8 @@ def fmt_ts(ts: Any, lang: str = DEFAULT_LANGUAGE) -> str:
         return "—" if ts is None or (isinstance(ts, float) and math.isnan(ts)) or str(ts) == "NaT" else str(ts)
     if not isinstance(value, datetime):
         return fmt_date(value, lang)
-    return value.strftime(TIME_FORMATS.get(lang, TIME_FORMATS[DEFAULT_LANGUAGE]))
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return format_datetime(value, TIME_FORMATS[lang], locale=LOCALES[lang])
 
 
 def fmt_date(ts: Any, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -118,7 +122,8 @@ def fmt_date(ts: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     value = _as_datetime(ts)
     if value is None:
         return "—" if ts is None or (isinstance(ts, float) and math.isnan(ts)) or str(ts) == "NaT" else str(ts)
-    return value.strftime(DATE_FORMATS.get(lang, DATE_FORMATS[DEFAULT_LANGUAGE]))
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return format_date(value, DATE_FORMATS[lang], locale=LOCALES[lang])
 
 
 def fmt_signed(x: Any, digits: int = 2, unit: str = "") -> str:

@@ -42,6 +42,7 @@ class Job:
     exit_code: int | None = None
     progress: float | None = None
     last_line: str = ""
+    result: dict | None = None  # the command's --json document, once done (read by :func:`summary`)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -49,6 +50,11 @@ class Job:
 
 def jobs_dir(home: Home) -> Path:
     return home.logs / "jobs"
+
+
+def result_path(home: Home, job_id: str) -> Path:
+    """Where a job's command writes its ``--json`` document."""
+    return jobs_dir(home) / f"{job_id}.result.json"
 
 
 def _paths(home: Home, job_id: str) -> tuple[Path, Path, Path]:
@@ -68,7 +74,8 @@ def start(home: Home, kind: str, args: list[str], user: str) -> Job:
     d.mkdir(parents=True, exist_ok=True)
     job_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + kind + "-" + secrets.token_hex(3)
     meta, log, rc = _paths(home, job_id)
-    cmd = [sys.executable, "-m", "dashboard.cli", *args, "--home", str(home.root)]
+    cmd = [sys.executable, "-m", "dashboard.cli", *args, "--home", str(home.root),
+           "--json", str(result_path(home, job_id))]
     env = {**os.environ, "SHOPGOV_HOME": str(home.root), "SHOPGOV_ACTOR": user, "PYTHONUNBUFFERED": "1",
            "TTY_INTERACTIVE": "1", "COLUMNS": "120"}
     with open(log, "wb") as out:
@@ -138,9 +145,30 @@ def load(home: Home, job_id: str) -> Job | None:
     elif not _alive(job.pid):
         job.status = "lost"
     job.progress, job.last_line = tail_progress(log)
+    if job.status != "running":
+        try:
+            job.result = json.loads(result_path(home, job_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            job.result = None
     if job.status == "done":
         job.progress = 1.0
     return job
+
+
+def summary(job: Job) -> tuple[str, dict] | None:
+    """What a finished job did, as an interface-string key under ``jobs.`` and its values
+    (from the command's ``--json`` document, so the page can say it in any language)."""
+    r = job.result
+    if not isinstance(r, dict):
+        return None
+    if job.kind == "check" and "n_expectations" in r:
+        inc = r.get("incidents") or {}
+        return "result_check", {"failed": r.get("n_failed", 0), "total": r["n_expectations"],
+                                "opened": len(inc.get("opened") or []), "closed": len(inc.get("closed") or [])}
+    if job.kind.startswith("report-") and "output" in r:
+        return "result_report", {"fmt": str(r.get("format", "")).upper(), "file": Path(r["output"]).name,
+                                 "bytes": r.get("bytes", 0)}
+    return None
 
 
 def list_jobs(home: Home, limit: int = 20) -> list[Job]:

@@ -368,3 +368,25 @@ def _daily_rows(root: str, version: Version, table: str, column: str) -> pd.Data
 def daily_rows(home: Home, table: str, column: str) -> pd.DataFrame:
     """Rows per day of ``table`` by its date column ``column``."""
     return _daily_rows(str(home.root), data_version(home), table, column)
+
+
+# ---------------------------------------------------------------- check texts per language
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _check_texts(root: str, stamp: tuple) -> dict[str, dict[str, str]]:
+    from governance.check_suites import check_texts as texts
+    from governance.errors import ShopgovError
+
+    try:
+        return texts(get_home(root))
+    except ShopgovError:  # a broken suite file is reported by `shopgov check`, not by the pages
+        return {}
+
+
+def check_texts(home: Home) -> dict[str, dict[str, str]]:
+    """``{check id: {"en", "zh"}}`` of the suites in effect (see :func:`governance.check_suites.check_texts`)."""
+    from governance.check_suites import suites_folder
+
+    folder = suites_folder(home)
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yaml"))) if folder.is_dir() else ()
+    return _check_texts(str(home.root), (str(folder), stamp))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -100,6 +102,16 @@ def fmt_ts(ts: Any) -> str:
 def fmt_date(ts: Any) -> str:
     """A day in the interface language's format."""
     return i18n.fmt_date(ts, lang())
+
+
+def check_text(h: Home, expectation_id: str, stored: Any = None) -> str:
+    """A check's description in the interface language: the suite's Chinese text in Chinese
+    (English when the suite file has none), else the text the run stored."""
+    from . import queries
+
+    texts = queries.check_texts(h).get(str(expectation_id)) or {}
+    en = stored if isinstance(stored, str) and stored else texts.get("en") or str(expectation_id)
+    return texts.get("zh") or en if lang() == "zh" else en
 
 
 def role_label(role: str) -> str:
@@ -263,6 +275,48 @@ def last_per_day(df: Any, keys: list[str], at: str = "started_at") -> Any:
         return df
     out = df.sort_values(at).assign(day=lambda d: d[at].dt.normalize())
     return out.groupby(["day", *keys], sort=True).tail(1).sort_values(["day", *keys]).reset_index(drop=True)
+
+
+INCIDENT_MARKERS = (("opened", "opened_at", "triangle-up", "#b3261e"),
+                    ("closed", "closed_at", "triangle-down", "#188038"))
+
+
+def _day(value: Any) -> pd.Timestamp | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    ts = pd.Timestamp(value)
+    return (ts.tz_convert(None) if ts.tzinfo else ts).normalize()
+
+
+def mark_incidents(fig: go.Figure, incidents: list[dict], lines: dict[str, Any], series_of: Callable[[dict], Any],
+                   y: str) -> int:
+    """Mark incidents on a daily trend: ▲ on the day one opened, ▼ on the day one closed.
+
+    ``lines`` maps a series name to its frame (``day`` and ``y`` columns); ``series_of(incident)``
+    names the series an incident belongs to (None: not on this chart). A marker sits on its
+    series at that day (or the day before it, if the series has no point that day). Returns
+    the number of markers drawn.
+    """
+    drawn = 0
+    for kind, column, symbol, color in INCIDENT_MARKERS:
+        xs, ys, text = [], [], []
+        for r in incidents:
+            name, day = series_of(r), _day(r.get(column))
+            line = lines.get(name) if name is not None else None
+            if line is None or line.empty or day is None:
+                continue
+            days = pd.to_datetime(line["day"])
+            before = line[days <= day]
+            xs.append(day)
+            ys.append(float((before if not before.empty else line)[y].iloc[-1 if not before.empty else 0]))
+            text.append(f"{r['incident_id']} · {r['expectation_id']} ({name})")
+        if xs:
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="markers", name=t(f"incidents.marker_{kind}"), text=text,
+                marker={"symbol": symbol, "size": 15, "color": color, "line": {"width": 1, "color": "#ffffff"}},
+                hovertemplate="%{x|%Y-%m-%d} · %{text}<extra>" + t(f"incidents.marker_{kind}") + "</extra>"))
+            drawn += len(xs)
+    return drawn
 
 
 def count_axis(max_value: float | None) -> dict:

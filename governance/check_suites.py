@@ -3,7 +3,7 @@
 One file holds one suite: the table it validates, whether it is validated per daily
 partition, tunable ``params``, and a list of expectations. Each expectation names a GX
 expectation ``type`` with its ``kwargs`` and carries a stable ``id`` plus
-``meta: {dimension, severity, description}``. Values may refer to run parameters as
+``meta: {dimension, severity, description}`` (plus an optional Chinese ``description_zh``). Values may refer to run parameters as
 ``${name}`` (``${as_of}``, ``${window_start}``, ``${partition}``, the suite's ``params``...):
 a value that is exactly ``${name}`` receives the typed value (a datetime stays a datetime),
 anything else is text substitution (used inside SQL). Regex and cross-table rules are
@@ -12,6 +12,11 @@ anything else is text substitution (used inside SQL). Regex and cross-table rule
 ``families`` name SQL queries over ``{batch}`` that several rules share (one GROUP BY per
 session for all bot rules, say): each is computed once per run into a TEMP table, which the
 rules read as ``${family_<name>}``. One scan per rule family instead of one per rule.
+
+Chinese texts: a suite file may give ``description_zh`` (the suite's and each rule's ``meta``);
+the bundled suites' Chinese texts live in ``defaults/check_text_zh.yaml`` keyed by suite name and
+check id, used while their English text still matches. Without either, Chinese falls back to
+English (:func:`description_in`).
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ import re
 import string
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .config import DEFAULTS, ConfigError, Strict, load_model, resolve
@@ -32,6 +39,8 @@ from .paths import Home
 from .vocabulary import DIMENSIONS, Dimension, Severity
 
 SUITES_DIR = DEFAULTS / "suites"
+#: Chinese texts of the bundled suites and checks, keyed by suite name / check id (with the English source).
+TEXT_ZH_FILE = DEFAULTS / "check_text_zh.yaml"
 KINDS = ("quality", "metadata")
 # GX knows three failure severities; ours map onto them (Slack/email actions use them).
 GX_SEVERITY = {"critical": "critical", "high": "warning", "medium": "warning", "low": "info"}
@@ -71,6 +80,7 @@ class Rule:
     column: str | None = None
     scope: str = "rows"  # rows: counts rows of the batch; table: one pass/fail judgement
     notes: str | None = None
+    description_zh: str | None = None  # None: Chinese shows the English text
 
     @property
     def is_sql(self) -> bool:
@@ -91,6 +101,7 @@ class Suite:
     params: dict[str, Any] = field(default_factory=dict)
     families: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
+    description_zh: str | None = None
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -120,6 +131,7 @@ class MetaSpec(Strict):
     dimension: Dimension
     severity: Severity
     description: str = Field(min_length=1)
+    description_zh: str | None = Field(None, min_length=1, description="the description in Chinese")
 
 
 class RuleSpec(Strict):
@@ -150,6 +162,7 @@ class SuiteSpec(Strict):
     kind: Literal["quality", "metadata"] = "quality"
     table: str = Field(min_length=1)
     description: str = ""
+    description_zh: str | None = Field(None, min_length=1)
     partitioned: bool = False
     params: dict[str, Any] = Field(default_factory=dict)
     families: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(
@@ -180,21 +193,51 @@ def family_table(suite: Suite, name: str) -> str:
     return f'"_family_{suite.name}_{name}"'
 
 
+@lru_cache(maxsize=1)
+def bundled_text_zh() -> dict[str, dict[str, dict[str, str]]]:
+    """``{"suites": {name: {en, zh}}, "checks": {id: {en, zh}}}`` from :data:`TEXT_ZH_FILE`."""
+    raw = yaml.safe_load(TEXT_ZH_FILE.read_text(encoding="utf-8")) or {}
+    return {part: {str(k): {"en": str(v["en"]).strip(), "zh": str(v["zh"]).strip()}
+                   for k, v in (raw.get(part) or {}).items()} for part in ("suites", "checks")}
+
+
+def _zh(own: str | None, part: str, key: str, en: str) -> str | None:
+    """A file's own Chinese text, else the bundled one if it was made from this English text."""
+    if own and own.strip():
+        return own.strip()
+    entry = bundled_text_zh()[part].get(key)
+    return entry["zh"] if entry and entry["en"] == en else None
+
+
 def load_suite(path: Path) -> Suite:
     """Parse and validate one suite file (errors name the file, key path and line)."""
     spec = load_model(path, SuiteSpec, checks=_duplicate_ids)
+    name = spec.suite or path.stem
     rules = tuple(
         Rule(id=r.id, type=r.type, kwargs=dict(r.kwargs), dimension=r.meta.dimension,
              severity=r.meta.severity, description=r.meta.description.strip(),
              column=r.column or _column_of(r.kwargs),
-             scope=r.scope or ("table" if _table_scope(r.type) else "rows"), notes=r.notes)
+             scope=r.scope or ("table" if _table_scope(r.type) else "rows"), notes=r.notes,
+             description_zh=_zh(r.meta.description_zh, "checks", r.id, r.meta.description.strip()))
         for r in spec.expectations
     )
     return Suite(
-        name=spec.suite or path.stem, kind=spec.kind, table=spec.table, rules=rules, path=path,
+        name=name, kind=spec.kind, table=spec.table, rules=rules, path=path,
         description=spec.description.strip(), partitioned=spec.partitioned, params=dict(spec.params),
         families=dict(spec.families), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        description_zh=_zh(spec.description_zh, "suites", name, spec.description.strip()),
     )
+
+
+def description_in(item: Rule | Suite, lang: str) -> str:
+    """The text of a rule or suite in ``lang`` (``en``/``zh``); Chinese falls back to English."""
+    return (item.description_zh or item.description) if lang == "zh" else item.description
+
+
+def check_texts(home: Home | None = None, folder: Path | None = None) -> dict[str, dict[str, str]]:
+    """``{check id: {"en": ..., "zh": ...}}`` for the suites in effect (``zh`` falls back to ``en``)."""
+    return {r.id: {"en": r.description, "zh": description_in(r, "zh")}
+            for s in load_suites(folder=folder, home=home) for r in s.rules}
 
 
 def suites_folder(home: Home | None = None, folder: Path | None = None) -> Path:
@@ -301,7 +344,8 @@ def to_gx_suite(suite: Suite, params: dict[str, Any], *, name: str | None = None
         kwargs = substitute(r.kwargs, {**suite.params, **params}, where)
         meta = {
             "id": r.id, "dimension": r.dimension, "dimension_zh": DIMENSIONS[r.dimension]["zh"],
-            "severity": r.severity, "description": r.description, "table": suite.table,
+            "severity": r.severity, "description": r.description, "description_zh": r.description_zh,
+            "table": suite.table,
             "column": r.column, "scope": r.scope,
         }
         try:

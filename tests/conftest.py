@@ -45,6 +45,38 @@ def home(tmp_path, monkeypatch) -> Home:
     return h
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of this worker (each test opens its own contexts)."""
+    from test_dashboard_e2e import ARGS, CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: install chromium (make test does) or unset SHOPGOV_E2E")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory):
+    """``shopgov dashboard`` over one fixture home for every browser test of this worker:
+    admin and vera (viewer) for the page walk, admin1 / analyst1 / viewer1 for the role checks."""
+    from dashboard_fixture import build_home
+    from test_dashboard_e2e import PASSWORD, serve
+
+    from dashboard import users
+
+    h = build_home(get_home(tmp_path_factory.mktemp("e2e") / "home"))
+    for name, role in (("admin", "admin"), ("vera", "viewer"), ("admin1", "admin"), ("analyst1", "analyst"),
+                       ("viewer1", "viewer")):
+        users.add_user(h, name, role, PASSWORD)
+    with serve(h) as url:
+        yield url, h
+
+
 #: The longest test files, run first: `make test`'s two workers (pytest-xdist ``worksteal``)
 #: each start on one half of the list and steal from the other's tail, so heavy tests early
 #: and light ones late let both finish together.

@@ -1,7 +1,8 @@
 """End to end in a real headless Chromium: `shopgov dashboard` serves, a user logs in,
 opens every page, downloads a report and switches to Chinese; screenshots are saved.
 
-Runs with SHOPGOV_E2E=1 (``make test`` sets it when chromium is installed). Screenshots go
+The browser and the served home come from tests/conftest.py (one per worker, shared with
+tests/test_dashboard_e2e_clean.py). Runs with SHOPGOV_E2E=1 (``make test`` sets it when chromium is installed). Screenshots go
 to ``$SHOPGOV_E2E_SCREENSHOTS`` (default: the test's tmp folder).
 """
 
@@ -17,10 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from dashboard_fixture import SECRET_EMAIL, SECRET_PHONE, build_home
+from dashboard_fixture import SECRET_EMAIL, SECRET_PHONE
 
-from dashboard import audit, users
-from governance.paths import get_home
+from dashboard import audit
 
 pytestmark = pytest.mark.browser
 
@@ -74,24 +74,9 @@ def serve(home):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    home = build_home(get_home(tmp_path_factory.mktemp("e2e") / "home"))
-    users.add_user(home, "admin", "admin", PASSWORD)
-    users.add_user(home, "vera", "viewer", PASSWORD)
-    with serve(home) as url:
-        yield url, home
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install chromium (make test does) or unset SHOPGOV_E2E")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def server(e2e_server):
+    """The served fixture home (tests/conftest.py: one per worker, shared with the other browser tests)."""
+    return e2e_server
 
 
 @pytest.fixture(scope="module")

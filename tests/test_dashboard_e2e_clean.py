@@ -13,12 +13,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from dashboard_fixture import build_home
-from test_dashboard_e2e import PASSWORD, serve, settle
-from test_dashboard_e2e import browser as browser  # noqa: F401  (the shared pytest fixture)
+from test_dashboard_e2e import PASSWORD, settle
 
-from dashboard import users
-from governance.paths import get_home
+from governance import incidents as inc
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,13 +23,9 @@ LOCAL = {"127.0.0.1", "localhost", "::1"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard served by ``shopgov dashboard`` over the fixture home, one user per role."""
-    home = build_home(get_home(tmp_path_factory.mktemp("e2e-clean") / "home"))
-    for role in ("admin", "analyst", "viewer"):
-        users.add_user(home, f"{role}1", role, PASSWORD)
-    with serve(home) as url:
-        yield url, home
+def server(e2e_server):
+    """The served fixture home with one user per role (tests/conftest.py, shared with test_dashboard_e2e)."""
+    return e2e_server
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +82,7 @@ def top_gap(page) -> float:
 
 
 @pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
-def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shots, role):  # noqa: F811
+def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shots, role):
     url, home = server
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
@@ -117,7 +110,29 @@ def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shot
         settle(page)
         no_exception(page)
         shot(page, shots / "issue12-freshness.png")
-    else:
+    elif role == "analyst":
+        # the incident flow: fix first -> the incident; acknowledge, comment, the failing rows one click away
+        first = page.locator("[data-testid='stPageLink'] a[href*='incidents?id=']").first
+        iid = first.get_attribute("href").split("id=")[1]
+        first.click()
+        page.wait_for_selector("h1:has-text('Incidents')", timeout=30_000)
+        settle(page)
+        ack = page.get_by_role("button", name="Acknowledge")  # its name includes the icon
+        ack.click()
+        ack.wait_for(state="detached", timeout=30_000)  # an acknowledged incident has no Acknowledge button
+        settle(page)
+        page.get_by_label("Comment", exact=True).fill("seller feed fix loaded tonight")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_selector("text=seller feed fix loaded tonight", state="attached", timeout=30_000)
+        settle(page)
+        got = inc.get_incident(home, iid)
+        assert got["status"] == "acknowledged" and got["events"][-1]["actor"] == "analyst1"
+        page.get_by_role("tab", name="Failing rows").click()
+        page.get_by_role("button", name="Show masked failing rows").click()
+        page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=30_000)  # the list, then the rows
+        settle(page)
+        no_exception(page)
+    if role != "admin":
         # a page the role may not open: a clear message, not a silent landing on the overview
         page.goto(f"{url}/users")
         page.wait_for_selector("text=Not allowed", timeout=30_000)
@@ -137,6 +152,15 @@ def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shot
     no_exception(page)
     if role == "admin":
         shot(page, shots / "issue12-overview-zh.png")
+    if role == "analyst":
+        page.goto(f"{url}/incidents?id={iid}")
+        page.wait_for_selector("h1:has-text('问题单')", timeout=30_000)
+        settle(page)
+        no_exception(page)
+        assert "没有两个商品共用同一个平台商品编号。" in page.locator("[data-testid='stMain']").inner_text()
+        page.goto(url)
+        page.wait_for_selector("h1:has-text('总览')", timeout=30_000)
+        settle(page)
     page.get_by_role("radio", name="English").click()
     page.wait_for_selector("h1:has-text('Overview')", timeout=30_000)
     settle(page)

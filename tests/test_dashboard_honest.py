@@ -52,9 +52,14 @@ def test_failing_checks_follow_the_url(served):
 def test_trends_are_daily_and_one_point_gets_a_sane_axis(served):
     at = open_page(login("viewer1"), "quality")
     trend = next(f for f in figures(at) if f["data"] and f["data"][0].get("mode") == "lines+markers")
-    for trace in trend["data"]:
+    lines = [tr for tr in trend["data"] if tr.get("mode") == "lines+markers"]
+    for trace in lines:
         days = [str(x)[:10] for x in trace["x"]]
         assert len(days) == len(set(days))  # one point per day
+    # incidents are marked on their table's line: ▲ opened (the fixture's runs open some)
+    marks = [tr for tr in trend["data"] if tr.get("mode") == "markers"]
+    assert [tr["name"] for tr in marks][:1] == ["Incident opened"]
+    assert {str(x)[:10] for x in marks[0]["x"]} <= {str(x)[:10] for tr in lines for x in tr["x"]}
     fig = ui.date_axis(go.Figure(go.Scatter(x=[datetime(2026, 1, 10)], y=[1.0])), [datetime(2026, 1, 10)])
     lo, hi = fig.layout.xaxis.range
     assert str(lo)[:10] == "2026-01-09" and str(hi)[:10] == "2026-01-11"

@@ -142,6 +142,9 @@ def test_cap_limits_level_and_unevaluated_cap_is_provisional():
     unknown = score_domain(_domain(), {**values, "z": None}, 0.6)
     assert unknown.level == 5 and unknown.provisional
     assert any("cap" in reason for reason in unknown.provisional_reasons)
+    # the same reasons in Chinese, one for one (the dashboard shows them in the interface language)
+    assert len(unknown.provisional_reasons_zh) == len(unknown.provisional_reasons)
+    assert any("上限条件" in reason for reason in unknown.provisional_reasons_zh)
 
 
 def test_missing_evidence_is_never_invented():

@@ -24,14 +24,15 @@ from .scoring import (
 MAX_RECOMMENDATIONS = 8
 
 
-def _fmt(ind: Indicator, v: float | None) -> str:
+def _fmt(ind: Indicator, v: float | None, lang: str = "en") -> str:
+    """An indicator value as the reports show it (``lang``: ``en`` or ``zh``)."""
     if v is None:
         return "—"
     if ind.kind == "questionnaire":
         return f"L{v:.2f}"
     metric = ind.metric or ""
     if metric in ("check_history_days",):
-        return f"{v:g} days"
+        return f"{v:g} 天" if lang == "zh" else f"{v:g} days"
     if metric in ("failed_checks", "open_pii_findings"):
         return f"{v:g}"
     if metric == "pass_rate_change":
@@ -160,7 +161,8 @@ def blockers(model: MaturityModel, domain: Domain, result: DomainResult) -> list
         for ind, r in zip(domain.indicators, result.indicators, strict=True):
             if r.score is not None and ind.weight > 0 and r.score < nxt:
                 low.append({"indicator": ind.id, "name_en": ind.en, "name_zh": ind.zh, "value": r.value,
-                            "display": _fmt(ind, r.value), "score": round(r.score, 3),
+                            "display": _fmt(ind, r.value), "display_zh": _fmt(ind, r.value, "zh"),
+                            "score": round(r.score, 3),
                             "shortfall": round(ind.weight * (nxt - r.score), 3)})
         low.sort(key=lambda x: -x["shortfall"])
         out.append({
@@ -174,9 +176,10 @@ def blockers(model: MaturityModel, domain: Domain, result: DomainResult) -> list
             ind = domain.indicator(g.indicator)
             out.append({
                 "kind": "gate", "level": g.level, "indicator": g.indicator, "condition": g.condition,
-                "value": g.value, "display": _fmt(ind, g.value), "reason": g.reason,
+                "value": g.value, "display": _fmt(ind, g.value), "display_zh": _fmt(ind, g.value, "zh"),
+                "reason": g.reason,
                 "message_en": f"level-{g.level} gate {g.condition} not met ({_fmt(ind, g.value)}; {g.reason})",
-                "message_zh": f"{g.level} 级门槛 {g.condition} 未满足（{_fmt(ind, g.value)}）",
+                "message_zh": f"{g.level} 级门槛 {g.condition} 未满足（{_fmt(ind, g.value, 'zh')}）",
             })
     for c in result.caps:
         if c.active and c.max_level < nxt:
@@ -208,6 +211,7 @@ def domain_node(model: MaturityModel, domain: Domain, result: DomainResult, valu
                 "id": ind.id, "name_en": ind.en, "name_zh": ind.zh, "kind": ind.kind, "metric": ind.metric,
                 "params": ind.params, "weight": ind.weight, "direction": ind.direction, "anchors": _anchors(ind),
                 "worst": ind.worst, "value": r.value, "display": _fmt(ind, r.value),
+                "display_zh": _fmt(ind, r.value, "zh"),
                 "score": None if r.score is None else round(r.score, 4),
                 "contribution": None if r.contribution is None else round(r.contribution, 4),
                 "status": status, "evidence": ev.to_dict() if ev else None,
@@ -229,6 +233,7 @@ def domain_node(model: MaturityModel, domain: Domain, result: DomainResult, valu
         "score_gap": round(max(0.0, domain.target_level - result.score), 4),
         "coverage": round(result.coverage, 4), "provisional": result.provisional,
         "provisional_reasons": result.provisional_reasons,
+        "provisional_reasons_zh": result.provisional_reasons_zh,
         "gates": [{"level": g.level, "indicator": g.indicator, "condition": g.condition, "value": g.value,
                    "passed": g.passed, "reason": g.reason} for g in result.gates],
         "caps": [{"indicator": c.indicator, "condition": c.condition, "max_level": c.max_level, "value": c.value,

@@ -94,6 +94,7 @@ class DomainResult:
     gates: list[GateResult] = field(default_factory=list)
     caps: list[CapResult] = field(default_factory=list)
     item_scores: dict[str, float | None] = field(default_factory=dict)
+    provisional_reasons_zh: list[str] = field(default_factory=list)  # the same reasons in Chinese
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         for r in self.indicators:
@@ -173,12 +174,15 @@ def score_domain(domain: Domain, values: Mapping[str, float | None], min_coverag
     g_level, gates = gate_level(domain.gates, values)
     c_level, caps = cap_level(domain.caps, values)
     level = min(s_level, g_level, c_level)
-    reasons = []
+    reasons, reasons_zh = [], []
     if mean is None:
         reasons.append("no evidence for any indicator")
+        reasons_zh.append("所有指标都没有证据")
     elif coverage < min_coverage - EPS:
         reasons.append(f"evidence covers {coverage:.0%} of the indicator weight (< {min_coverage:.0%})")
+        reasons_zh.append(f"证据只覆盖指标权重的 {coverage:.0%}（低于 {min_coverage:.0%}）")
     reasons += [f"cap '{c.condition}' could not be evaluated (no evidence)" for c in caps if not c.evaluated]
+    reasons_zh += [f"上限条件「{c.condition}」无法评估（没有证据）" for c in caps if not c.evaluated]
     items: dict[str, list[tuple[float, float | None]]] = {it.id: [] for it in domain.items}
     for ind, r in zip(domain.indicators, inds, strict=True):
         if ind.weight > 0:
@@ -187,6 +191,7 @@ def score_domain(domain: Domain, values: Mapping[str, float | None], min_coverag
     return DomainResult(
         domain_id=domain.id, score=score, score_level=s_level, gate_level=g_level, cap_level=c_level,
         level=level, coverage=coverage, provisional=bool(reasons), provisional_reasons=reasons,
+        provisional_reasons_zh=reasons_zh,
         indicators=inds, gates=gates, caps=caps, item_scores=item_scores,
     )
 

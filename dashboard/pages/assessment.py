@@ -25,6 +25,12 @@ def _loc(node: dict, key: str = "name") -> str:
     return str((zh if ui.lang() == "zh" and zh else en) or zh or "")
 
 
+def _shown(node: dict) -> str:
+    """An indicator value as the assessment wrote it, in the interface language (``display``/``display_zh``)."""
+    zh = node.get("display_zh") if ui.lang() == "zh" else None
+    return str(zh or node.get("display") or "—")
+
+
 def _capped(domains: list[dict]) -> list[tuple[dict, str]]:
     """Domains whose level is held below their score's level by a gate or a cap, with what holds it."""
     out = []
@@ -139,10 +145,11 @@ with tab_domains:
                 for b in blockers:
                     st.markdown(f"- {_loc(b, 'message')}")
                     for low in b.get("low_indicators") or []:
-                        st.markdown(f"    - {_loc(low)}: {low.get('display') or '—'} "
+                        st.markdown(f"    - {_loc(low)}: {_shown(low)} "
                                     f"({t('assessment.indicator_score')} {fmt_num(low.get('score'))})")
-                if d.get("provisional_reasons"):
-                    st.caption(t("assessment.provisional_because") + " " + "; ".join(map(str, d["provisional_reasons"])))
+                reasons = (d.get("provisional_reasons_zh") if ui.lang() == "zh" else None) or d.get("provisional_reasons")
+                if reasons:
+                    st.caption(t("assessment.provisional_because") + " " + "; ".join(map(str, reasons)))
                 recs = d.get("recommendations") or []
                 if recs:
                     st.markdown(f"**{t('assessment.recommendations')}**")
@@ -152,7 +159,7 @@ with tab_domains:
                                     f"{t('assessment.level_gain', n=int(r.get('level_gain') or 0))})")
                 rows = [{
                     t("assessment.col_item"): _loc(item), t("assessment.col_indicator"): _loc(ind),
-                    t("assessment.col_value"): ind.get("display") or "—",
+                    t("assessment.col_value"): _shown(ind),
                     t("assessment.col_score"): ind.get("score"),
                     t("assessment.col_weight"): ind.get("weight"),
                     t("assessment.col_status"): t(f"assessment.status_{ind.get('status', 'no_evidence')}"),

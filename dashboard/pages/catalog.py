@@ -53,7 +53,7 @@ with right:
         st.markdown(f"**{t('catalog.metadata_checks')}**: "
                     + t("catalog.metadata_summary", passed=fmt_int(len(meta) - len(failed)), total=fmt_int(len(meta))))
         for row in failed.itertuples():
-            st.markdown(f"- :red[{t(f'severity.{row.severity}')}] {row.description or row.expectation_id}"
+            st.markdown(f"- :red[{t(f'severity.{row.severity}')}] {ui.check_text(ctx.home, row.expectation_id, row.description)}"
                         f" ({fmt_int(row.unexpected_count)})")
 
 st.subheader(t("catalog.tables_title"))

@@ -80,7 +80,7 @@ st.markdown(
     f"**{t('incidents.col_table')}** `{one['table_name']}`" + (f" · `{one['column_name']}`" if one["column_name"] else "")
     + f" · **{t('incidents.col_owner')}** {one['owner'] or '—'} · **{t('incidents.col_steward')}** "
     f"{one['steward'] or '—'} · **{t('incidents.assignee')}** {one['assignee'] or '—'} · "
-    f"**{t('incidents.due')}** {one['due_date'] or '—'}")
+    f"**{t('incidents.due')}** {ui.fmt_date(one['due_date']) if one['due_date'] else '—'}")
 for d in one["stake"]:
     st.caption(t("incidents.stake_line", indicator=ui.localized_name(d) or d["indicator"], points=fmt_num(d["points"]),
                  cap=t("incidents.cap", level=d["cap_level"]) if d.get("cap_level") else ""))
@@ -89,7 +89,7 @@ tab_def, tab_hist, tab_rows, tab_docs, tab_log = st.tabs(
     [t("incidents.tab_definition"), t("incidents.tab_history"), t("incidents.tab_rows"), t("incidents.tab_docs"),
      t("incidents.tab_log")])
 with tab_def:
-    st.markdown(f"{one['description'] or '—'}  \n`{one['expectation_type']}` · "
+    st.markdown(f"{ui.check_text(ctx.home, one['expectation_id'], one['description'])}  \n`{one['expectation_type']}` · "
                 f"{t('dimension.' + one['dimension']) if one['dimension'] else '—'} · {one['suite']}")
 with tab_hist:
     hist = queries.check_history(ctx.home, one["expectation_id"])
@@ -97,12 +97,18 @@ with tab_hist:
         ui.empty_state("no_check_run")
     else:
         colors = ["#188038" if ok else ui.SEVERITY_COLORS.get(one["severity"], "#d93025") for ok in hist["success"]]
-        fig = go.Figure(go.Bar(x=hist["day"].astype(str), y=hist["unexpected_count"].fillna(0), marker_color=colors,
-                               hovertemplate="%{x}: %{y:,} " + t("overview.bad_rows") + "<extra></extra>"))
-        fig.update_xaxes(type="category", title=None)
+        hist = hist.assign(unexpected_count=hist["unexpected_count"].fillna(0))
+        fig = go.Figure(go.Bar(x=hist["day"], y=hist["unexpected_count"], marker_color=colors,
+                               name=t("overview.bad_rows"), showlegend=False,
+                               hovertemplate="%{x|%Y-%m-%d}: %{y:,} " + t("overview.bad_rows") + "<extra></extra>"))
+        same_check = queries.incidents(ctx.home, "all")
+        ui.mark_incidents(fig, same_check, {one["expectation_id"]: hist}, lambda r: r["expectation_id"],
+                          "unexpected_count")
+        ui.date_axis(fig, hist["day"])
+        fig.update_xaxes(title=None)
         fig.update_yaxes(title=t("overview.bad_rows"), **ui.count_axis(hist["unexpected_count"].max()))
         ui.chart(ui.style_figure(fig, height=260), key="inc_hist")
-        st.caption(t("incidents.history_help"))
+        st.caption(t("incidents.history_help") + " " + t("incidents.markers_help"))
 with tab_rows:
     if not ctx.can("view_rows"):
         st.info(t("incidents.rows_not_allowed"), icon=":material/lock:")
@@ -127,7 +133,8 @@ with tab_docs:
         st.iframe(data_docs.self_contained(page), height=640)
 with tab_log:
     for e in one["events"]:
-        detail = ", ".join(f"{k}: {v}" for k, v in e["detail"].items() if k != "run_id")
+        detail = ", ".join(f"{t(f'incidents.detail_{k}')}: {v}" for k, v in e["detail"].items()
+                           if k != "run_id" and v is not None)
         what = t(f"incidents.ev_{e['action']}")
         st.markdown(f"{fmt_ts(e['event_at'])} · **{html.escape(e['actor'])}** · {what}"
                     + (f" · {html.escape(detail)}" if detail else ""))

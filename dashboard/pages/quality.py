@@ -130,25 +130,47 @@ with left:
 with right:
     st.subheader(t("quality.trend_title"), help=t("quality.trend_help"))
     daily = queries.daily_scores(ctx.home)
-    by = st.segmented_control(t("quality.trend_by"), ["table", "dimension"], default="table",
+    all_incidents = queries.incidents(ctx.home, "all") if "incidents" in queries.available(ctx.home)["res"] else []
+    by = st.segmented_control(t("quality.trend_by"), ["table", "dimension", "check"], default="table",
                               format_func=lambda b: t(f"quality.trend_by_{b}"), key="trend_by") or "table"
-    if daily.empty:
-        st.caption(t("quality.trend_needs_runs"))
-    else:
+    lines: dict[str, pd.DataFrame] = {}
+    if by == "check":
+        check_ids = list(dict.fromkeys([r["expectation_id"] for r in all_incidents]
+                                       + (failing["expectation_id"].tolist() if not failing.empty else [])))
+        _from_url("check", "trend_check", check_ids)
+        check = st.selectbox(t("quality.trend_check"), check_ids, key="trend_check",
+                             format_func=lambda e: f"{e} — {ui.check_text(ctx.home, e)}") if check_ids else None
+        _to_url("check", check, None)
+        hist = queries.check_history(ctx.home, check) if check else pd.DataFrame()
+        if not hist.empty:
+            rows = hist["element_count"].where(hist["element_count"] > 0)
+            share = (1 - hist["unexpected_count"] / rows).where(rows.notna() & hist["unexpected_count"].notna())
+            ok = hist["success"].fillna(False).astype(float)
+            lines[check] = hist.assign(pass_share=ok, row_weighted_pass_rate=share.fillna(ok))
+        series_of = lambda r: r["expectation_id"]  # noqa: E731
+    elif not daily.empty:
         part = (daily[(daily["dimension"] == "*") & (daily["table_name"] != "*")] if by == "table"
                 else daily[(daily["table_name"] == "*") & (daily["dimension"] != "*")])
+        lines = {name: line for name, line in part.groupby("table_name" if by == "table" else "dimension", sort=True)}
+        series_of = (lambda r: r["table_name"]) if by == "table" else (lambda r: r["dimension"])
+    if not lines:
+        st.caption(t("quality.trend_needs_runs"))
+    else:
         fig = go.Figure()
-        symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
+        symbols = ["circle", "square", "diamond", "cross", "x", "star", "hexagon"]
         dashes = ["solid", "dot", "dash", "longdash", "dashdot"]
-        for i, (name, line) in enumerate(part.groupby("table_name" if by == "table" else "dimension", sort=True)):
-            label = name if by == "table" else t(f"dimension.{name}")
+        for i, (name, line) in enumerate(lines.items()):
+            label = t(f"dimension.{name}") if by == "dimension" else name
             fig.add_trace(go.Scatter(x=line["day"], y=line[metric], mode="lines+markers", name=label,
                                      marker={"symbol": symbols[i % len(symbols)], "size": 8},
                                      line={"dash": dashes[i % len(dashes)]}))
+        marked = ui.mark_incidents(fig, all_incidents, lines, series_of, metric)
         fig.update_yaxes(tickformat=".1%")
-        ui.date_axis(fig, part["day"])
+        days = pd.concat([line["day"] for line in lines.values()])
+        ui.date_axis(fig, days)
         ui.chart(ui.style_figure(fig, height=340), key="table_trend")
-        st.caption(t("quality.trend_daily", n=fmt_int(part["day"].nunique())))
+        st.caption(t("quality.trend_daily", n=fmt_int(days.nunique()))
+                   + (" " + t("incidents.markers_help") if marked else ""))
 
 # ------------------------------------------------------------------ failing checks
 st.subheader(t("quality.failing_title", n=fmt_int(len(failing))))
@@ -190,7 +212,9 @@ else:
         t("quality.col_table"): shown["table_name"],
         t("quality.col_column"): shown["column_name"].fillna("—"),
         t("quality.col_dimension"): [t(f"dimension.{d}") for d in shown["dimension"]],
-        t("quality.col_check"): shown["description"].fillna(shown["expectation_type"]),
+        t("quality.col_check"): [ui.check_text(ctx.home, e, d) if isinstance(d, str) else x for e, d, x in
+                                 zip(shown["expectation_id"], shown["description"], shown["expectation_type"],
+                                     strict=True)],
         t("quality.col_unexpected"): shown["unexpected_count"],
         t("quality.col_unexpected_pct"): shown["unexpected_percent"],
         t("quality.col_rows"): shown["element_count"],
@@ -221,7 +245,8 @@ else:
     else:
         labels = {r.expectation_id: f"[{t(f'severity.{r.severity}')}] {r.table_name}"
                   f"{'.' + r.column_name if isinstance(r.column_name, str) else ''} — "
-                  f"{r.description or r.expectation_type}" for r in options.itertuples()}
+                  f"{ui.check_text(ctx.home, r.expectation_id, r.description) if r.description else r.expectation_type}"
+                  for r in options.itertuples()}
         choice = st.selectbox(t("quality.samples_pick"), list(labels), format_func=labels.get,
                               key="sample_choice")
         if st.button(t("quality.samples_button"), icon=":material/visibility:", key="sample_fetch"):

@@ -64,6 +64,15 @@ def _start(kind: str) -> None:
     st.session_state["_last_job"] = job.id
 
 
+def _outcome(job: jobs.Job) -> str:
+    """A finished job's result in the interface language; a running one's last output line."""
+    done = jobs.summary(job)
+    if done is None:
+        return job.last_line
+    key, values = done
+    return t(f"jobs.{key}", **{k: fmt_int(v) if isinstance(v, int) else v for k, v in values.items()})
+
+
 if ctx.can("generate_reports") or ctx.can("run_checks"):
     st.subheader(t("reports.actions"))
     av = queries.available(ctx.home)
@@ -92,13 +101,13 @@ if ctx.can("generate_reports") or ctx.can("run_checks"):
         if was_running - {j.id for j in running}:
             st.rerun(scope="app")  # a job finished: refresh the report list and the cached results
         for j in running:
-            label = t("reports.job_running", kind=j.kind, user=j.user)
+            label = t("reports.job_running", kind=t(f"jobs.kind_{j.kind}"), user=j.user)
             st.progress(j.progress or 0.0, text=f"{label} — {j.last_line or '…'}")
         table = pd.DataFrame([{
-            t("reports.col_job"): j.kind, t("reports.col_started"): fmt_ts(j.started_at),
+            t("reports.col_job"): t(f"jobs.kind_{j.kind}"), t("reports.col_started"): fmt_ts(j.started_at),
             t("reports.col_user"): j.user, t("reports.col_status"): t(f"jobs.{j.status}"),
             t("reports.col_exit"): "—" if j.exit_code is None else str(j.exit_code),
-            t("reports.col_output"): j.last_line,
+            t("reports.col_output"): _outcome(j),
         } for j in recent])
         st.dataframe(table, hide_index=True, width="stretch")
         last = st.session_state.get("_last_job")
@@ -107,8 +116,9 @@ if ctx.can("generate_reports") or ctx.can("run_checks"):
             if job and job.status != "running":
                 (st.success if job.status in ("done", "failed") else st.error)(
                     t(f"reports.job_finished_{'ok' if job.status in ('done', 'failed') else 'error'}",
-                      kind=job.kind, status=t(f"jobs.{job.status}"),
+                      kind=t(f"jobs.kind_{job.kind}"), status=t(f"jobs.{job.status}"),
                       code=job.exit_code if job.exit_code is not None else "—")
+                    + (f"  \n{_outcome(job)}" if jobs.summary(job) else "")
                 )
                 with st.expander(t("reports.job_log")):
                     st.code(jobs.log_text(ctx.home, job.id)[-6000:] or "—", language=None)
