@@ -407,7 +407,8 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
         def on_result(vd: Any, key: Any, res: Any) -> None:
             batch = by_suite[vd.name]
             sanitize_result(res, pii.get(batch.suite.table, set()))
-            store.set(key, res)  # the stored copy (rendered by Data Docs) is the scrubbed one
+            if docs:  # the stored copy (rendered by Data Docs, its only reader) is the scrubbed one
+                store.set(key, res)
             out[vd.name] = res
             if bar is not None:
                 i = list(by_suite).index(vd.name)

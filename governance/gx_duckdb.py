@@ -114,6 +114,35 @@ class BufferedDuckDBDialect(_DuckDBDialect):
         return ConnectionWrapper(conn)
 
 
+    def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
+        """No key columns, without a query.
+
+        SQLAlchemy's PostgreSQL primary-key query casts to ``REGCLASS``, which DuckDB lacks: it
+        always fails, and GX (the only caller) then goes on without key columns. The same
+        answer, minus one failing catalog query per validated batch.
+        """
+        return {"constrained_columns": [], "name": None}
+
+    def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:
+        """The columns of every table of ``schema`` reflected in one go, then served from memory.
+
+        Each reflection runs two queries over DuckDB's ``pg_catalog`` emulation (slow views);
+        GX reflects once per batch. The cache lives in ``connection.info``, i.e. as long as the
+        DBAPI connection, whose read-only snapshot cannot change schema. A name not found
+        (a TEMP table created since) is reflected the ordinary way.
+        """
+        from sqlalchemy.engine.reflection import ObjectKind, ObjectScope
+
+        cache = connection.info.setdefault("shopgov_columns", {})
+        if schema not in cache:
+            cache[schema] = dict(self.get_multi_columns(
+                connection, schema=schema, filter_names=None, scope=ObjectScope.ANY, kind=ObjectKind.ANY, **kw))
+        found = cache[schema].get((schema, table_name))
+        if found is not None:
+            return [dict(c) for c in found]
+        return super().get_columns(connection, table_name, schema=schema, **kw)
+
+
 def register() -> None:
     """Make ``duckdb+buffered://`` URLs resolve to :class:`BufferedDuckDBDialect` (idempotent)."""
     registry.register(DIALECT_NAME, __name__, "BufferedDuckDBDialect")

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .catalog import Catalog
 from .errors import ShopgovError, UsageError
 from .paths import Home
-from .pii_scan import SEVERITY, excerpt, scan
+from .pii_scan import SEVERITY, excerpt, scan, sql_candidate
 from .privacy import NAME_RULES
 from .results_schema import ensure_table
 from .warehouse import atomic_write, connect_read
@@ -118,10 +118,12 @@ def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> 
                 continue
             n = con.execute(f"SELECT count({_q(column)}) FROM {_q(table)}").fetchone()[0]
             sample = f" USING SAMPLE {int(limit)} ROWS" if n > limit else ""
+            # values in which scan() cannot find anything are only counted (NULL group)
             rows = con.execute(
-                f"SELECT v, count(*) FROM (SELECT CAST({_q(column)} AS VARCHAR) AS v FROM {_q(table)}"
-                f" WHERE {_q(column)} IS NOT NULL{sample}) GROUP BY v").fetchall()
+                f"SELECT CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (SELECT CAST({_q(column)} "
+                f"AS VARCHAR) AS v FROM {_q(table)} WHERE {_q(column)} IS NOT NULL{sample}) GROUP BY 1").fetchall()
             cs = ColumnScan(table, column, sampled=bool(sample))
+            cs.scanned += sum(n for v, n in rows if v is None)
             _scan_values(rows, cs)
             out.append(cs)
         return out

@@ -12,17 +12,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import secrets
 from collections.abc import Callable
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import pii_scan
 from .keyfile import read_or_create_key
 from .paths import Home, get_home
+
+if TYPE_CHECKING:  # pandas is imported where frames are masked, not by every importer
+    import pandas as pd
 
 PSEUDONYM_KEY_FILE = "pseudonym.key"  # in the home's config folder, mode 0600
 PSEUDONYM_HEX = 16  # hex characters of a pseudonym: 64 bits, no collisions over any real id space
@@ -75,7 +77,7 @@ def scrub_text(text: Any) -> Any:
 
 def pseudonymize(value: Any, prefix: str = "u_") -> str | None:
     """A stable keyed pseudonym (HMAC-SHA256 with the home's key, 16 hex chars) for an identifier."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     mac = _mac().copy()
     mac.update(str(value).encode())
@@ -134,7 +136,7 @@ NAME_RULES: list[tuple[Callable[[str], bool], str]] = [
 
 def mask_value(value: Any, pii_class: str | None = "direct") -> Any:
     """Mask one value of a PII-classified column (``pii_class`` from the catalog)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return value
     rule = MASKING_RULES.get(pii_class or "none")
     return value if rule is None else rule(value)
@@ -161,6 +163,8 @@ def mask_frame(df: pd.DataFrame, table_name: str | None = None, catalog=None) ->
     other column holding text (free text, JSON, codes) goes through :func:`scrub_text`, so
     personal data is masked whatever the column is called.
     """
+    import pandas as pd
+
     from .catalog import load_catalog
 
     catalog = catalog or load_catalog()
@@ -186,6 +190,8 @@ def masks_column(table_name: str, column: str, catalog) -> bool:
     """True when :func:`mask_frame` (the masking every published row sample goes through)
     changes every value of ``table_name.column``: computed by masking :data:`PROBES`, so
     it follows the rules above (remove a rule and the column is no longer masked)."""
+    import pandas as pd
+
     probe = pd.DataFrame({column: pd.Series(PROBES, dtype=object)})
     out = mask_frame(probe, table_name, catalog)[column]
     return all(not _same(a, b) for a, b in zip(probe[column], out, strict=True))

@@ -73,6 +73,30 @@ def test_engine_is_read_only_and_shares_the_file_with_other_readers(db):
     reader.close()
 
 
+
+def test_catalog_is_reflected_once_per_connection_with_stock_results(db):
+    """GX reflects the table of every batch: the dialect reads DuckDB's (slow) pg_catalog once per
+    connection, and skips the primary-key query that always fails on DuckDB, with SQLAlchemy's answers."""
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE u AS SELECT 1 AS a, 'x' AS b, DATE '2024-01-01' AS d, true AS e")
+    con.close()
+    engine = gx_duckdb.create_engine(db)
+    stock = gx_duckdb.BufferedDuckDBDialect.__mro__[1]  # duckdb_engine's dialect
+    statements: list[str] = []
+
+    def log(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", log)
+    with engine.connect() as conn:
+        got = [(t, engine.dialect.get_columns(conn, t)) for t in ("t", "u", "t")]
+        assert engine.dialect.get_pk_constraint(conn, "t") == {"constrained_columns": [], "name": None}
+        assert len(statements) <= 2  # columns and enum types of all tables, once
+        for t, cols in got:
+            assert str(cols) == str(stock.get_columns(engine.dialect, conn, t))
+        with pytest.raises(sa.exc.ProgrammingError, match="REGCLASS"):  # why no PK query is sent
+            stock.get_pk_constraint(engine.dialect, conn, "t")
+
 def test_shopgov_data_source_uses_single_pass_metrics(db):
     """Uniqueness and SQL rules run one query each on our engine, with the same counts as GX's."""
     exps = lambda: [  # noqa: E731

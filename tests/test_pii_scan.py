@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -17,7 +18,7 @@ from governance.pii_audit import (
     set_status,
     store_findings,
 )
-from governance.pii_scan import id18_checksum_ok, luhn_ok, mask, scan
+from governance.pii_scan import id18_checksum_ok, luhn_ok, mask, scan, sql_candidate
 from governance.privacy import mask_frame, scrub_text
 
 POSITIVES = [
@@ -86,6 +87,23 @@ def test_json_escapes_do_not_hide_values():
     assert "lily_shop88" not in masked and "6222021234567890128" not in masked
     json.loads(masked)  # still valid JSON
 
+
+
+def test_sql_prefilter_lets_every_text_with_a_finding_through():
+    """The warehouse scan runs scan() only on values matching ``sql_candidate`` in DuckDB:
+    no text in which scan() finds something may fail it, and most others should."""
+    corpus = Path(__file__).resolve().parents[1] / "bench" / "pii_corpus.jsonl"
+    texts = [t for t, _, _ in POSITIVES] + NEGATIVES + [json.loads(x)["text"] for x in corpus.read_text().splitlines()]
+    texts += [
+        json.dumps({"note": "微信: lily_shop88", "addr": "北京市朝阳区建国路88号"}),  # only \\u escapes
+        "first line\nship to 221 Baker Street, London", "IP:10.0.0.1", "QQ号码：12345678",
+        "vx: abc_12345", "加V信 shop_88888", "ping fe80::1:2:3 now", "x(415) 555-0199",
+    ]
+    con = duckdb.connect()
+    got = con.execute(f"SELECT t, {sql_candidate('t')} FROM unnest(?) AS u(t)", [texts]).fetchall()
+    assert [t for t, ok in got if scan(t) and not ok] == []
+    clean = [ok for t, ok in got if not scan(t)]
+    assert sum(clean) < 0.75 * len(clean)  # the corpus negatives are mostly look-alike numbers
 
 def test_mask_frame_scrubs_every_text_column_whatever_its_name():
     """Review item 1: masking does not depend on column names."""

@@ -16,8 +16,6 @@ import sys
 import typer
 from rich.markup import escape
 
-from governance.privacy import scrub_text
-
 from . import (
     anomalies,
     assess,
@@ -73,6 +71,8 @@ def main() -> None:
         # anything else is a bug or an environment problem, never "checks failed" (exit 1)
         if os.environ.get("SHOPGOV_DEBUG"):
             raise
+        from governance.privacy import scrub_text
+
         console.print(f"internal error: {escape(type(e).__name__)}: {escape(scrub_text(str(e)))[:500]} "
                       "(set SHOPGOV_DEBUG=1 for the traceback)", highlight=False)
         sys.exit(EXIT_ERROR)

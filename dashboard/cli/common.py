@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -91,6 +90,13 @@ def _error(message: str) -> None:
     console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
+def _duckdb_errors() -> tuple[type[BaseException], ...]:
+    """``duckdb.Error`` once DuckDB is loaded (not imported for ``--help``: a command that never
+    loaded DuckDB cannot raise its errors)."""
+    mod = sys.modules.get("duckdb")
+    return (mod.Error,) if mod is not None else ()
+
+
 def run(fn: Callable[[], int | None], outputs: dict[str, str | Path | None] | None = None) -> None:
     """Run a command body, mapping expected errors to exit codes and clear messages.
 
@@ -113,7 +119,7 @@ def run(fn: Callable[[], int | None], outputs: dict[str, str | Path | None] | No
         where = " → ".join(str(f) for f in (e.filename, e.filename2) if f)
         _error(_one_line(f"{where}: {e.strerror or e}" if where else str(e)))
         raise typer.Exit(EXIT_ERROR) from None
-    except duckdb.Error as e:
+    except _duckdb_errors() as e:
         _error(_one_line(str(e).split("\n\n")[0]))
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code or EXIT_OK)
