@@ -6,14 +6,14 @@ STAMP  := $(VENV)/.shopgov-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup system-packages demo test lint
+.PHONY: setup system-packages java-check demo test lint
 
-setup: $(STAMP) system-packages
+setup: $(STAMP) system-packages java-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,spark]'
 	@touch $(STAMP)
 
 # Chromium drives the browser tests, PDF export and Plotly static images.
@@ -23,6 +23,15 @@ system-packages:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	      || echo "warning: could not install chromium; browser tests and PDF export are skipped"; \
 	  else echo "note: install chromium (e.g. sudo apt-get install chromium) for browser tests and PDF export"; fi; }
+
+# The Spark engine (shopgov check --engine spark, tests/test_spark_engine.py) needs Java 17+.
+java-check:
+	@java -version >/dev/null 2>&1 || { \
+	  echo "note: no Java runtime found (java -version failed): the Spark engine and its tests need Java 17 or newer"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	      || echo "warning: could not install openjdk-17-jre-headless; install a Java 17+ runtime or set JAVA_HOME"; \
+	  else echo "      install it with: sudo apt-get install openjdk-17-jre-headless   (or set JAVA_HOME to a JDK 17+)"; fi; }
 
 demo: setup
 	$(BIN)/shopgov demo

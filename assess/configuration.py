@@ -73,6 +73,12 @@ def _notifications(path: Path, home: Home) -> tuple[Any, list[str]]:
     return load_notifications(path), []
 
 
+def _spark(path: Path, home: Home) -> tuple[Any, list[str]]:
+    from governance.spark_engine import load_spark_settings
+
+    return load_spark_settings(home, path), []
+
+
 def _roles(path: Path, home: Home) -> tuple[Any, list[str]]:
     from governance.access import load_policy
 
@@ -98,6 +104,7 @@ LOADERS: dict[str, Loader] = {
     "roles.yaml": _roles,
     "maturity.yaml": _maturity,
     "notifications.yaml": _notifications,
+    "spark.yaml": _spark,
     "mappings": _mapping,
 }
 

@@ -278,11 +278,14 @@ def run_engine(engine: str, case: str, home_dir: Path) -> dict:
             "failed": failed, "statements": statements[0] or None}
 
 
-def measure(engine: str, case: str, home_dir: Path, timeout: float) -> dict:
-    """Run one engine in a child process; wall time and the child's peak RSS (ru_maxrss)."""
+def measure(engine: str, case: str, home_dir: Path, timeout: float, module: str = "bench.bench_checks",
+            extra: list[str] | None = None) -> dict:
+    """Run one engine in a child process (``python -m module --child ENGINE``); wall time and
+    the child's peak RSS (ru_maxrss)."""
     import tempfile
 
-    cmd = [sys.executable, "-m", "bench.bench_checks", "--child", engine, "--case", case, "--data", str(home_dir)]
+    cmd = [sys.executable, "-m", module, "--child", engine, "--case", case, "--data", str(home_dir),
+           *(extra or [])]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(ROOT)}

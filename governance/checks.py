@@ -111,6 +111,9 @@ class CheckRun:
     notifications: list[dict[str, Any]] = field(default_factory=list)
     pruned_runs: int = 0
     incidents: dict[str, list[str]] = field(default_factory=dict)  # {"opened": [...], "closed": [...]}
+    engine: str = "duckdb"
+    #: rules this engine cannot run ({"expectation", "suite", "reason"}): neither passed nor failed
+    not_run: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def n_expectations(self) -> int:
@@ -166,6 +169,7 @@ class CheckRun:
                                        if s.table_name != "*" and s.dimension != "*"],
             },
             "notifications": self.notifications, "incidents": self.incidents,
+            "engine": self.engine, "not_run": self.not_run,
         }
 
 
@@ -250,10 +254,33 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+class DuckDBRelations:
+    """What planning asks of an engine, on a DuckDB connection: its tables, one value of a query.
+
+    Other engines (:class:`governance.spark_engine.SparkEngine`) offer the same two methods
+    and take the same DuckDB SQL.
+    """
+
+    def __init__(self, con: Any):
+        self.con = con
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+    def value(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        return row[0] if row else None
+
+
 def plan_batches(home: Home, con: Any, suites: list[Suite], catalog: Catalog, partition: str | date,
                  as_of: datetime) -> tuple[list[Batch], date | None]:
-    """Resolve each suite's batch and run parameters (``con``: read-only warehouse connection)."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    """Resolve each suite's batch and run parameters.
+
+    ``con``: a read-only warehouse connection, or an engine's relations (``tables()`` and
+    ``value(duckdb_sql)``, see :class:`DuckDBRelations`).
+    """
+    rel = con if hasattr(con, "value") else DuckDBRelations(con)
+    tables = rel.tables()
     batches: list[Batch] = []
     chosen: date | None = None
     for suite in suites:
@@ -271,10 +298,8 @@ def plan_batches(home: Home, con: Any, suites: list[Suite], catalog: Catalog, pa
         part_date: date | None = None
         if suite.partitioned and pcol and partition != "all":
             if partition == "latest":
-                row = con.execute(
-                    f"SELECT max({_q(pcol)}) FROM {table_sql} WHERE {_q(pcol)} <= ?", [as_of.date()]
-                ).fetchone()
-                part_date = row[0] if row else None
+                part_date = rel.value(f"SELECT max({_q(pcol)}) FROM {table_sql} "
+                                      f"WHERE {_q(pcol)} <= DATE '{as_of.date().isoformat()}'")
             else:
                 part_date = partition  # type: ignore[assignment]
             if part_date is None:
@@ -286,7 +311,7 @@ def plan_batches(home: Home, con: Any, suites: list[Suite], catalog: Catalog, pa
                            f"BETWEEN DATE '{lo.isoformat()}' AND DATE '{hi.isoformat()}')")
             chosen = chosen or part_date
         relation = f"({query})" if query else table_sql
-        rows = int(con.execute(f"SELECT count(*) FROM {relation} AS b").fetchone()[0])
+        rows = int(rel.value(f"SELECT count(*) FROM {relation} AS b"))
         sla = float(ctab.freshness_sla_hours) if ctab and ctab.freshness_sla_hours else 24.0
         retention = int(ctab.retention_days) if ctab and ctab.retention_days else 3650
         params: dict[str, Any] = {
@@ -361,7 +386,11 @@ def _progress_bar(enabled: bool, total: int):
 
 
 def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, started: datetime,
-            docs: bool, actions: list[Any], progress: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            docs: bool, actions: list[Any], progress: bool,
+            engine: Any = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Validate ``batches`` in one streaming checkpoint: on the warehouse (DuckDB), or on
+    ``engine`` (``engine.batch_definitions(context, batches)`` gives each suite's batch
+    definition and batch parameters; ``engine.release()`` ends the run)."""
     import great_expectations as gx
 
     from . import gx_duckdb, gx_private
@@ -373,26 +402,32 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
     if docs:
         home.data_docs.mkdir(parents=True, exist_ok=True)
         context.add_data_docs_site(SITE_NAME, site_config(home.data_docs))
-    ds = context.data_sources.add_shopgov_duckdb(
-        name="warehouse", connection_string=gx_duckdb.url_for(home.warehouse),
-        kwargs={"connect_args": {"read_only": True, "settings": duckdb_settings()}},
-    )
+    batch_params: dict[str, dict[str, Any]] = {}
+    if engine is None:
+        ds = context.data_sources.add_shopgov_duckdb(
+            name="warehouse", connection_string=gx_duckdb.url_for(home.warehouse),
+            kwargs={"connect_args": {"read_only": True, "settings": duckdb_settings()}},
+        )
+        bds = {}
+        for b in batches:
+            if b.query is None:
+                asset = ds.add_table_asset(name=b.suite.name, table_name=b.suite.table)
+            else:
+                asset = ds.add_query_asset(name=b.suite.name, query=b.query)
+            bds[b.suite.name] = asset.add_batch_definition_whole_table("batch")
+        for b in batches:
+            materialize_families(ds.get_execution_engine().engine, b)
+    else:
+        bds, batch_params = engine.batch_definitions(context, batches)
     vds = []
     by_suite: dict[str, Batch] = {}
     for b in batches:
-        if b.query is None:
-            asset = ds.add_table_asset(name=b.suite.name, table_name=b.suite.table)
-        else:
-            asset = ds.add_query_asset(name=b.suite.name, query=b.query)
-        bd = asset.add_batch_definition_whole_table("batch")
+        bd = bds[b.suite.name]
         gsuite = context.suites.add(to_gx_suite(b.suite, b.params))
         vds.append(context.validation_definitions.add(
             gx.ValidationDefinition(name=b.suite.name, data=bd, suite=gsuite)))
         by_suite[b.suite.name] = b
 
-    engine = ds.get_execution_engine().engine
-    for b in batches:
-        materialize_families(engine, b)
     all_actions = [BuildDataDocsAction(name="data_docs", site_names=[SITE_NAME])] if docs else []
     all_actions += actions
     cp = gx_private.StreamingCheckpoint(name="shopgov_check", validation_definitions=vds, actions=all_actions,
@@ -416,9 +451,13 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
                 bar.update(task, advance=1, description=escape(nxt))
 
         try:  # each validation is scrubbed and stored as it finishes
-            gx_private.run_checkpoint(cp, on_result, run_name=run_id, run_time=started.replace(tzinfo=UTC))
+            gx_private.run_checkpoint(cp, on_result, run_name=run_id, run_time=started.replace(tzinfo=UTC),
+                                      batch_parameters=batch_params)
         finally:
-            _close(ds)
+            if engine is None:
+                _close(ds)
+            else:
+                engine.release()
     return out, [{"action": a.name, "type": a.type} for a in all_actions]
 
 
@@ -534,8 +573,14 @@ def run_checks(
     notifications: Path | None = None,
     retention: Retention | None = None,
     store: bool = True,
+    engine: Any = None,
 ) -> CheckRun:
     """Validate the warehouse with the suites; store and return the run.
+
+    ``engine``: None validates the warehouse (GX on DuckDB); a
+    :class:`governance.spark_engine.SparkEngine` validates its Parquet export on Spark
+    instead (same suites, results, scores and incidents; rules Spark cannot run are listed
+    in ``CheckRun.not_run``).
 
     ``partition``: 'latest' (newest daily events partition not after ``as_of``), 'all', or
     a date. ``as_of``: the reference time for freshness and future-timestamp rules (default
@@ -547,11 +592,12 @@ def run_checks(
     part = parse_partition(partition)
     ref = parse_as_of(as_of)
     chosen_suites = load_suites(suites, home=home)
-    if not home.warehouse.exists():
-        raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
-    from .warehouse import verify_file
+    if engine is None:
+        if not home.warehouse.exists():
+            raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
+        from .warehouse import verify_file
 
-    verify_file(home.warehouse)  # checks of a damaged file would mislead: refuse it
+        verify_file(home.warehouse)  # checks of a damaged file would mislead: refuse it
     from .data_docs import prune as prune_docs
     from .notify import load_actions
 
@@ -561,32 +607,44 @@ def run_checks(
         problems = unknown_expectation_types(s)
         if problems:
             raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
-    ensure_warehouse(home, catalog)  # a catalog edited since the last load is synced first
+    if engine is None:
+        ensure_warehouse(home, catalog)  # a catalog edited since the last load is synced first
     actions = load_actions(notifications or resolve(home, "notifications.yaml"), home=home)
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = f"chk-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     t0 = time.perf_counter()
+    not_run: list[dict[str, str]] = []
     try:
-        con = connect_read(home.warehouse)
+        con = connect_read(home.warehouse) if engine is None else engine
     except Exception as e:
         raise ShopgovError(f"cannot read the warehouse {home.warehouse}: {scrub_text(str(e))}") from None
     try:
         batches, chosen = plan_batches(home, con, chosen_suites, catalog, part, ref)
+        if engine is not None:  # its own form of each rule; the rules it cannot run are set aside
+            batches, not_run = engine.translate(batches)
         try:
-            suite_results, notes = _run_gx(home, batches, catalog, run_id, started, docs, actions, progress)
+            suite_results, notes = _run_gx(home, batches, catalog, run_id, started, docs, actions, progress,
+                                           engine=engine)
         except ShopgovError:
             raise
         except Exception as e:
             raise ShopgovError(f"the check run failed: {scrub_text(str(e))}") from e
     finally:
-        con.close()
+        if engine is None:
+            con.close()
     import great_expectations as gx
 
     results = _outcomes(suite_results, batches, catalog)
     if any(b.suite.table == "catalog_columns" for b in batches):  # personal data: scan and classify
-        from .pii_audit import check_outcomes
+        if engine is None:
+            from .pii_audit import check_outcomes
 
-        results += check_outcomes(home, catalog, run_id, store=store)
+            results += check_outcomes(home, catalog, run_id, store=store)
+        else:
+            from .pii_audit import EXPECTATION_IDS
+
+            not_run += [{"expectation": eid, "suite": "catalog_columns", "reason": engine.pii_audit_note}
+                        for eid in EXPECTATION_IDS]
     status = ("error" if any(r.error for r in results)
               else "failed" if any(not r.success for r in results) else "passed")
     run = CheckRun(
@@ -597,6 +655,7 @@ def run_checks(
         scores=compute_scores(results), gx_version=gx.__version__,
         config_sha256=fingerprint(home),
         data_docs_path=str(home.data_docs / "index.html") if docs else None, notifications=notes,
+        engine=getattr(engine, "name", "duckdb"), not_run=not_run,
     )
     retention = retention or Retention()
     if store:
@@ -614,9 +673,10 @@ def _log_run(home: Home, run: CheckRun) -> None:
     try:
         home.logs.mkdir(parents=True, exist_ok=True)
         failed = [r.expectation_id for r in run.results if not r.success]
-        line = (f"{run.finished_at.isoformat()} run={run.run_id} status={run.status} "
+        line = (f"{run.finished_at.isoformat()} run={run.run_id} engine={run.engine} status={run.status} "
                 f"partition={run.partition_date or run.partition} expectations={run.n_expectations} "
-                f"failed={len(failed)} seconds={run.seconds:.2f} failed_ids={','.join(failed)}\n")
+                f"failed={len(failed)} not_run={len(run.not_run)} seconds={run.seconds:.2f} "
+                f"failed_ids={','.join(failed)}\n")
         with (home.logs / "checks.log").open("a", encoding="utf-8") as f:
             f.write(scrub_text(line))
     except OSError as e:  # logging must never break a run

@@ -9,6 +9,7 @@ from the defaults bundled in the package (``governance/defaults/``, the same lay
       roles.yaml          who may see and do what                     governance.access
       maturity.yaml       the maturity model and its calibration      assess.maturity.config
       notifications.yaml  where failure notifications go              governance.notify
+      spark.yaml          the Spark engine's master and settings      governance.spark_engine
       mappings/*.yaml     how to read a team's exports (no defaults)  governance.mapping
       users.yaml          dashboard users (written by `shopgov users`, never a default)
 
@@ -63,6 +64,7 @@ CONFIG_FILES: tuple[ConfigFile, ...] = (
     ConfigFile("roles.yaml", "roles, actions and page access"),
     ConfigFile("maturity.yaml", "maturity model: domains, indicators, anchors, gates, caps"),
     ConfigFile("notifications.yaml", "failure notifications (webhook, Slack, e-mail)"),
+    ConfigFile("spark.yaml", "Spark engine: master and settings (check --engine spark)"),
     ConfigFile("mappings", "column mappings for exports", folder=True, bundled=False),
 )
 

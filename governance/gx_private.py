@@ -64,14 +64,20 @@ def disable_progress_bars(context: Any) -> None:
 
 # --------------------------------------------------------------------------- checkpoint
 class StreamingCheckpoint(Checkpoint):
-    """Checkpoint that reports each validation as it finishes (before the actions run)."""
+    """Checkpoint that reports each validation as it finishes (before the actions run).
+
+    ``_batch_parameters`` may give a validation its own batch parameters, by name (a Spark
+    run hands each suite its own DataFrame).
+    """
 
     _on_result: Any = PrivateAttr(default=None)
+    _batch_parameters: dict = PrivateAttr(default_factory=dict)
 
     def _run_validation_definitions(self, batch_parameters, expectation_parameters, result_format, run_id):
         results = {}
         for vd in self.validation_definitions:
-            res = vd.run(checkpoint_id=self.id, batch_parameters=batch_parameters,
+            res = vd.run(checkpoint_id=self.id,
+                         batch_parameters=self._batch_parameters.get(vd.name, batch_parameters),
                          expectation_parameters=expectation_parameters,
                          result_format=result_format, run_id=run_id)
             key = self._build_result_key(validation_definition=vd, run_id=run_id,
@@ -82,9 +88,13 @@ class StreamingCheckpoint(Checkpoint):
 
 
 def run_checkpoint(checkpoint: StreamingCheckpoint, on_result: Callable[[Any, Any, Any], None],
-                   run_name: str, run_time: datetime) -> Any:
-    """Run ``checkpoint``; ``on_result(validation_definition, result_key, result)`` per validation."""
+                   run_name: str, run_time: datetime, batch_parameters: dict | None = None) -> Any:
+    """Run ``checkpoint``; ``on_result(validation_definition, result_key, result)`` per validation.
+
+    ``batch_parameters``: ``{validation name: batch parameters}`` for those that need them.
+    """
     checkpoint._on_result = on_result
+    checkpoint._batch_parameters = dict(batch_parameters or {})
     return checkpoint.run(run_id=RunIdentifier(run_name=run_name, run_time=run_time))
 
 

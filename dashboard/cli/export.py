@@ -1,4 +1,5 @@
-"""``shopgov export``: privacy-guarded extracts (pseudonyms, k-anonymity, optional Laplace noise)."""
+"""``shopgov export``: privacy-guarded behaviour extracts (pseudonyms, k-anonymity, optional Laplace
+noise), and the warehouse as Parquet for other engines (``export warehouse --parquet DIR``)."""
 
 from __future__ import annotations
 
@@ -51,9 +52,35 @@ def behaviour(
     run(body)
 
 
+def warehouse(
+    parquet: Annotated[Path, typer.Option(
+        "--parquet", help="Folder to write: one Parquet file per table, events by day (day=YYYY-MM-DD/), "
+                          "manifest.json. Replaces an earlier export there.")],
+    plaintext: Annotated[bool, typer.Option(
+        "--plaintext", help="Allow the export of an encrypted home (the Parquet files are not encrypted).")] = False,
+    home: HomeOption = None,
+    json_out: JsonOption = None,
+) -> None:
+    """Export the warehouse tables as Parquet (for `shopgov check --engine spark --source DIR`): a plain copy, no pseudonyms."""
+
+    def body() -> int:
+        from governance.parquet_export import export_parquet
+
+        res = export_parquet(resolve_home(home), parquet, plaintext=plaintext)
+        rows = res.rows
+        console.print(f"wrote {res.folder}: {len(rows)} tables, {sum(rows.values()):,} rows "
+                      f"(events {rows.get('events', 0):,}); manifest {res.folder / 'manifest.json'}",
+                      highlight=False, markup=False)
+        write_json(json_out, {"folder": str(res.folder), **res.manifest.model_dump()})
+        return EXIT_OK
+
+    run(body, outputs={"--json": json_out})
+
+
 def register(app: typer.Typer) -> None:
-    """The ``export`` group: behaviour."""
+    """The ``export`` group: behaviour, warehouse."""
     group = typer.Typer(help="Export data with privacy guards (refused when k-anonymity fails: exit 2).",
                         no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
     group.command("behaviour")(behaviour)
+    group.command("warehouse")(warehouse)
     app.add_typer(group, name="export")
