@@ -14,8 +14,12 @@ decisions are taken) and on the report files d+e (reported, never tuned on), plu
 intervals; ``--compare V ...`` adds other model versions (e.g. one trained with ``--data``);
 the stacker is fitted on c and kept only if its out-of-fold AUC on c beats the model's.
 ``--protocol-only`` stops after it and writes ``bench/results/listing_protocol.{md,json}``.
+``--write-dev FILE`` writes the dev file c joined to its titles (``title, description, clarity,
+conciseness``) to ``FILE`` outside the project and stops: the input of the ``--data c`` path
+(``shopgov train --data FILE``: c as a team's own QC labels), reported on d+e like any model.
 
     .venv/bin/python -m bench.eval_real_titles [--home DIR] [--version V] [--compare V2 ...] [--protocol-only]
+    .venv/bin/python -m bench.eval_real_titles --write-dev /tmp/title_labels_c_titles.csv
 """
 
 from __future__ import annotations
@@ -61,10 +65,14 @@ def bootstrap_auc_diff(y: np.ndarray, a: np.ndarray, b: np.ndarray, n: int = 200
             "ci95_high": float(np.quantile(d, 0.975)), "p_not_better": float(np.mean(d <= 0))}
 
 
-def training_baselines(card: dict, seed: int) -> Baselines:
-    """Baselines fitted on the same training split as the model (recomputed from its data)."""
-    cfg = card["train_config"]
-    src = card["data"]["source"]
+def training_baselines(card: dict, seed: int, generated: bool = False) -> Baselines:
+    """Baselines fitted on the same training split as the model (recomputed from its data).
+
+    ``generated``: on the generated training split whatever the model was trained on (the
+    protocol's baselines, the same for every model version, e.g. one trained with ``--data``).
+    """
+    cfg = {} if generated else card["train_config"]
+    src = "<frame>" if generated else card["data"]["source"]
     df = load_labelled(None if src == "<frame>" else src)
     df = subsample(df, cfg.get("max_samples"), seed=cfg.get("seed", seed))
     train_df, _ = stratified_split(df, cfg.get("val_fraction", 0.15), seed=cfg.get("seed", seed))
@@ -88,7 +96,7 @@ def protocol_section(home, path, card, compare_versions: list[str], n_boot: int 
     from assess.listing.stack import Stacker, cross_val_auc
 
     sets = protocol.sets()
-    baselines = training_baselines(card, 13)
+    baselines = training_baselines(card, 13, generated=True)
     scorers: dict[str, object] = {
         "heuristic (length + repeats, Platt on generated)": lambda ts: baselines.predict(ts)["heuristic"],
         "TF-IDF + logreg (generated)": lambda ts: baselines.predict(ts)["tfidf_logreg"],
@@ -139,6 +147,21 @@ def protocol_section(home, path, card, compare_versions: list[str], n_boot: int 
     return result, "\n".join(lines)
 
 
+def write_dev(path: Path) -> int:
+    """Write the dev file c with its titles (never into the project: shared rows stay outside)."""
+    from assess.listing import protocol
+
+    target = path.resolve()
+    if target == ROOT or ROOT in target.parents:
+        print(f"{path}: refusing to write shared rows inside the project ({ROOT})", file=sys.stderr)
+        return 2
+    dev = protocol.sets()["dev"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dev[["title", "description", "clarity", "conciseness"]].to_csv(target, index=False)
+    print(f"wrote {len(dev)} labelled dev titles (c) to {target}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, default=None)
@@ -147,12 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS / "listing_real_titles.md")
     ap.add_argument("--compare", nargs="*", default=[], help="other model versions to put in the protocol table")
     ap.add_argument("--protocol-only", action="store_true", help="print and write only the protocol section")
+    ap.add_argument("--write-dev", type=Path, default=None,
+                    help="write c joined to its titles to this file (outside the project) and stop")
     args = ap.parse_args(argv)
     set_threads(args.threads)
     folder = real_titles.find_dir()
     if folder is None:
         print("../shared/data/walmart-products not found; nothing to evaluate", file=sys.stderr)
         return 3
+    if args.write_dev is not None:
+        return write_dev(args.write_dev)
     home = get_home(args.home)
     path = resolve_model_dir(home, args.version)
     card = load_card(path)

@@ -339,6 +339,26 @@ def test_load_labelled_formats_and_errors(tmp_path):
         load_labelled(bad)
 
 
+def test_train_data_bad_file_is_a_usage_error_naming_file_row_and_column(tmp_path):
+    """`shopgov train --data FILE`: a team's labelled file with a bad row stops before any training (exit 2)."""
+    home = tmp_path / "h"
+    bad = tmp_path / "team_labels.csv"
+    pd.DataFrame({"title": ["Lodge Skillet", "Nice item", "Dog Bed Pet Bed"], "clarity": [1, 0, 1],
+                  "conciseness": [1, 0, "yes"]}).to_csv(bad, index=False)
+    r = run_cli("train", "--data", str(bad), "--no-real-titles", "--home", str(home))
+    assert r.exit_code == 2, r.output
+    assert "--data" in r.output and "team_labels.csv" in r.output and "row 4" in r.output
+    assert "'conciseness'" in r.output and "'yes'" in r.output and "Traceback" not in r.output
+
+    unlabelled = tmp_path / "titles.jsonl"
+    pd.DataFrame({"title": ["Lodge Skillet"]}).to_json(unlabelled, orient="records", lines=True)
+    r = run_cli("train", "--extra-data", str(unlabelled), "--no-real-titles", "--home", str(home))
+    assert r.exit_code == 2 and "titles.jsonl" in r.output and "'clarity'" in r.output
+    r = run_cli("train", "--data", str(tmp_path / "missing.csv"), "--home", str(home))
+    assert r.exit_code == 2 and "missing.csv" in r.output
+    assert not (home / "models").exists()
+
+
 # ---- warehouse scoring ----------------------------------------------------------------------------------
 def test_flag_scores_the_warehouse_into_results(trained):
     from governance.warehouse import atomic_write, ensure_warehouse

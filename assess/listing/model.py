@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import json
 import os
 import warnings
@@ -83,14 +84,13 @@ def batches_by_length(lengths: Sequence[int], batch_size: int) -> Iterator[np.nd
 
 
 def pad_batch(ids: Sequence[Sequence[int]], pad_id: int = 0) -> dict[str, torch.Tensor]:
-    """Dynamic padding: pad a batch only to its own longest sequence."""
-    width = max(len(x) for x in ids)
-    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(ids), width), dtype=torch.long)
-    for i, x in enumerate(ids):
-        input_ids[i, : len(x)] = torch.tensor(x, dtype=torch.long)
-        mask[i, : len(x)] = 1
-    return {"input_ids": input_ids, "attention_mask": mask}
+    """Dynamic padding: pad a batch only to its own longest sequence (vectorised, no per-row loop)."""
+    lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+    width = int(lengths.max())
+    mask = np.arange(width)[None, :] < lengths[:, None]
+    input_ids = np.full((len(ids), width), pad_id, dtype=np.int64)
+    input_ids[mask] = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+    return {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask.astype(np.int64))}
 
 
 class ListingModel:
@@ -192,7 +192,8 @@ class ListingModel:
     def encode(self, titles: Sequence[str], max_length: int | None = None) -> list[list[int]]:
         """Token ids (with [CLS]/[SEP], truncated, unpadded) for each title."""
         texts = [t if isinstance(t, str) else "" for t in titles]
-        enc = self.tokenizer(texts, truncation=True, max_length=max_length or self.config.max_length)
+        enc = self.tokenizer(texts, truncation=True, max_length=max_length or self.config.max_length,
+                             return_attention_mask=False, return_token_type_ids=False)
         return enc["input_ids"]
 
     def logits_from_ids(self, ids: Sequence[Sequence[int]], batch_size: int = 64,
@@ -253,23 +254,34 @@ def calibration_titles(n: int = CALIBRATION_TITLES) -> list[str]:
 class FixedRangeLinear(torch.nn.Module):
     """An int8 dynamic-quantized Linear whose activation range is fixed, not taken from the batch.
 
-    The dynamic kernel quantizes its input with the min/max of the whole input tensor. Inputs
-    are clipped to ``[-bound, bound]`` and one anchor row holding ``bound`` and ``-bound`` is
-    appended, so the range is always exactly ``[-bound, bound]``; each output row then depends
-    only on its own input row (the anchor row's output is dropped).
+    The dynamic kernel quantizes its input with the min/max of the whole input tensor; here the
+    range is always exactly ``[-bound, bound]`` and inputs are clipped to it, so each output row
+    depends only on its own input row. Fast path: the input is quantized with that fixed scale
+    directly (``quantized::linear_with_input_q_dq_qweight_dq_output_fp32``, the same 7-bit
+    ``reduce_range`` parameters the dynamic kernel derives from ``[-bound, bound]``: scale
+    ``2 * bound / 127``, zero point 64), which skips the min/max pass. Where that kernel is
+    missing, one anchor row holding ``bound`` and ``-bound`` is appended to the input of the
+    dynamic kernel (its output row dropped): the same numbers, one copy more.
     """
+
+    ZERO_POINT = 64  # round(127 / 2): zero point of [-b, b] on the 7-bit range 0..127
 
     def __init__(self, qlinear: torch.nn.Module, bound: float):
         super().__init__()
         self.qlinear = qlinear
         self.bound = float(bound)
+        self.scale = 2.0 * self.bound / 127.0
+        self._fixed_op = getattr(torch.ops.quantized, "linear_with_input_q_dq_qweight_dq_output_fp32", None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         lead, k = x.shape[:-1], x.shape[-1]
-        anchor = torch.zeros((1, k), dtype=x.dtype)
-        anchor[0, 0], anchor[0, -1] = self.bound, -self.bound
-        flat = torch.cat([x.reshape(-1, k).clamp(-self.bound, self.bound), anchor])
-        y = self.qlinear(flat)[:-1]
+        flat = x.reshape(-1, k).clamp(-self.bound, self.bound)
+        if self._fixed_op is not None:
+            y = self._fixed_op(flat, self.scale, self.ZERO_POINT, self.qlinear._packed_params._packed_params)
+        else:  # pragma: no cover - older torch
+            anchor = torch.zeros((1, k), dtype=x.dtype)
+            anchor[0, 0], anchor[0, -1] = self.bound, -self.bound
+            y = self.qlinear(torch.cat([flat, anchor]))[:-1]
         return y.reshape(*lead, y.shape[-1])
 
 

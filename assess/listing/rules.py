@@ -19,7 +19,7 @@ import numpy as np
 import yaml
 
 from governance.paths import bundled
-from governance.privacy import contains_pii, find_pii
+from governance.privacy import find_pii
 
 RULES_FILE = bundled("assess.listing", "rules.yaml")
 
@@ -54,6 +54,8 @@ class RuleConfig:
     product_words: frozenset[str]
     product_phrases: tuple[str, ...]
     spam_pattern: re.Pattern[str]
+    phrase_pattern: re.Pattern[str] | None = None  # " phrase " for any product phrase (one search)
+    hyphen_pattern: re.Pattern[str] | None = None  # any hyphenated product word, as a substring
 
 
 @lru_cache(maxsize=4)
@@ -65,6 +67,8 @@ def load_rules(path: str | None = None) -> RuleConfig:
     spam_pattern = re.compile(
         r"(?<![a-z0-9])(?:" + "|".join(re.escape(s) for s in sorted(spam, key=len, reverse=True)) + r")(?![a-z0-9])"
     )
+    phrases = tuple(t for t in types if " " in t)
+    hyphenated = sorted({t for t in types if "-" in t}, key=len, reverse=True)
     return RuleConfig(
         thresholds={k: float(v) for k, v in raw["thresholds"].items()},
         heuristic={k: float(v) for k, v in raw["heuristic"].items()},
@@ -72,8 +76,10 @@ def load_rules(path: str | None = None) -> RuleConfig:
         spam_terms=spam,
         product_words=frozenset(_stem(t) for t in types if " " not in t and "-" not in t)
         | frozenset(t for t in types if "-" in t),
-        product_phrases=tuple(t for t in types if " " in t),
+        product_phrases=phrases,
         spam_pattern=spam_pattern,
+        phrase_pattern=re.compile(" (?:" + "|".join(re.escape(p) for p in phrases) + ") ") if phrases else None,
+        hyphen_pattern=re.compile("|".join(re.escape(t) for t in hyphenated)) if hyphenated else None,
     )
 
 
@@ -122,10 +128,9 @@ def has_product_type(title: str, rules: RuleConfig | None = None) -> bool:
     """Does the title contain a noun that names a product type?"""
     rules = rules or load_rules()
     low = " " + " ".join(words(title.replace("-", " - "))) + " "
-    if any(f" {p} " in low for p in rules.product_phrases):
+    if rules.phrase_pattern is not None and rules.phrase_pattern.search(low):
         return True
-    raw = title.lower()
-    if any(t in raw for t in rules.product_words if "-" in t):
+    if rules.hyphen_pattern is not None and rules.hyphen_pattern.search(title.lower()):
         return True
     return any(_stem(w) in rules.product_words or w in rules.product_words for w in words(title))
 
@@ -163,9 +168,10 @@ def rule_reasons(title: Any, description: Any = None) -> list[dict[str, str]]:
     spam = sorted({m.group(0) for m in rules.spam_pattern.finditer(text.lower())})
     if spam:
         out.append(_msg("SPAM_TERMS", ", ".join(f"'{s}'" for s in spam[:4])))
-    kinds = sorted(set(find_pii(title)) | set(find_pii(desc)))
+    in_title = find_pii(title)
+    kinds = sorted(set(in_title) | set(find_pii(desc)))
     if kinds:
-        where = "title" if contains_pii(title) else "description"
+        where = "title" if in_title else "description"
         out.append(_msg("CONTACT_DETAILS", f"{'/'.join(kinds)} in the {where}"))
     if n_words >= 2 and not has_product_type(text, rules):
         out.append(_msg("MISSING_PRODUCT_TYPE"))
