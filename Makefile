@@ -6,15 +6,19 @@ STAMP  := $(VENV)/.shopgov-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup system-packages java-check demo test lint
+.PHONY: setup bench-setup system-packages java-check demo test lint
 
 setup: $(STAMP) system-packages java-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	@touch $(STAMP)
+
+# Benchmarks compare against Soda Core (bench/bench_checks.py, bench/bench_engines.py): not needed by the tests.
+bench-setup: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 
 # Chromium drives the browser tests, PDF export and Plotly static images.
 system-packages:
