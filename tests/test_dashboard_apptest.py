@@ -410,7 +410,9 @@ def test_removed_user_is_logged_out_at_the_next_click(served):
 
 
 def test_language_switch_to_chinese(served):
-    at = login("viewer1")
+    # the choice persists per user: a user of its own, so other tests keep viewer1 in English
+    users.add_user(served, "viewer_zh", "viewer", PASSWORD)
+    at = login("viewer_zh")
     at.sidebar.button_group[0].set_value("zh").run()
     assert not at.exception
     shown = texts(at)

@@ -176,6 +176,24 @@ def test_fast_path_agrees_with_fp32(trained):
     assert np.abs(fp32 - int8).max() < 0.25
 
 
+def test_fast_load_keeps_its_calibration_beside_the_weights(trained):
+    """The int8 ranges are computed once per saved model: a later load reads them and scores the same."""
+    home, _ = trained
+    path = resolve_model_dir(home)
+    titles = GOOD + NOT_CLEAR
+    cache = path / "activation_bounds.json"
+    cache.unlink(missing_ok=True)
+    fresh = ListingModel.load(path, fast=True).predict(titles)["low_quality"]  # calibrated now
+    assert cache.exists()
+    assert np.array_equal(ListingModel.load(path, fast=True).predict(titles)["low_quality"], fresh)
+    stored = json.loads(cache.read_text())
+    stored["bounds"] = {k: 1e-3 for k in stored["bounds"]}  # cached ranges are really used ...
+    cache.write_text(json.dumps(stored))
+    assert not np.allclose(ListingModel.load(path, fast=True).predict(titles)["low_quality"], fresh)
+    (path / "model.safetensors").touch()  # ... until the weights change
+    assert np.array_equal(ListingModel.load(path, fast=True).predict(titles)["low_quality"], fresh)
+
+
 def test_a_listing_score_does_not_depend_on_its_batch(trained):
     """Scored alone, among short titles, or among long noisy ones: the same score (int8 and fp32)."""
     home, _ = trained

@@ -12,6 +12,7 @@ import copy
 import itertools
 import json
 import os
+import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from governance.errors import ShopgovError  # noqa: E402
 
 HEADS = ("clarity", "conciseness")
 CONFIG_FILE = "listing_config.json"
+BOUNDS_FILE = "activation_bounds.json"
 
 
 def quiet_transformers() -> None:
@@ -129,7 +131,7 @@ class ListingModel:
         net = BertForSequenceClassification.from_pretrained(str(path))
         tok = AutoTokenizer.from_pretrained(str(path))
         model = cls(net.eval(), tok, config, path=path)
-        return model.quantize() if fast else model
+        return model.quantize(bounds=model._stored_bounds()) if fast else model
 
     def save(self, path: str | Path) -> Path:
         """Write weights (safetensors), tokenizer and ``listing_config.json`` to ``path``."""
@@ -143,7 +145,8 @@ class ListingModel:
         self.path = path
         return path
 
-    def quantize(self, calibration: Sequence[str] | None = None) -> ListingModel:
+    def quantize(self, calibration: Sequence[str] | None = None,
+                 bounds: dict[str, float] | None = None) -> ListingModel:
         """A copy with every Linear layer quantized to int8 (the CPU fast path), batch-invariant.
 
         Weights are quantized per output channel (one scale per row). Plain dynamic quantization
@@ -155,7 +158,8 @@ class ListingModel:
         """
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
-        bounds = self.activation_bounds(calibration)
+        if bounds is None:
+            bounds = self.activation_bounds(calibration)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             qnet = quantize_dynamic(copy.deepcopy(self.net).eval(), {torch.nn.Linear: per_channel_dynamic_qconfig},
@@ -166,6 +170,32 @@ class ListingModel:
                 parent = qnet.get_submodule(parent_name) if parent_name else qnet
                 setattr(parent, child, FixedRangeLinear(module, bounds[name]))
         return ListingModel(qnet, self.tokenizer, self.config, path=self.path, quantized=True)
+
+    def _stored_bounds(self) -> dict[str, float]:
+        """The default calibration's bounds, computed once per saved model and kept beside its
+        weights (``activation_bounds.json``, keyed by the weight files' size and time): loading the
+        fast path then costs no calibration pass. Only for a model as loaded from its folder."""
+        cache = self.path / BOUNDS_FILE if self.path is not None else None
+        weights = [p for p in (self.path.glob("*.safetensors") if self.path is not None else ())]
+        key = {"calibration_titles": CALIBRATION_TITLES,
+               "weights": sorted([p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in weights)}
+        if cache is not None and cache.exists():
+            try:
+                stored = json.loads(cache.read_text(encoding="utf-8"))
+                if stored.get("key") == key and stored.get("bounds"):
+                    return {k: float(v) for k, v in stored["bounds"].items()}
+            except (OSError, ValueError, AttributeError):
+                pass  # unreadable: recompute (and rewrite) below
+        bounds = self.activation_bounds()
+        if cache is not None:
+            try:
+                fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".bounds.", suffix=".json")
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump({"key": key, "bounds": bounds}, f)
+                os.replace(tmp, cache)
+            except OSError:
+                pass  # a read-only model folder: the bounds are recomputed at each load
+        return bounds
 
     def activation_bounds(self, calibration: Sequence[str] | None = None, margin: float = 1.1) -> dict[str, float]:
         """Largest |input| of every Linear layer over the calibration titles (times ``margin``)."""

@@ -158,10 +158,9 @@ def _write_table(df: pd.DataFrame, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def score_file(model: ListingModel, input_path: str | Path, output_path: str | Path, batch_size: int = 64,
-               explain: bool = True, progress: bool = True,
-               explain_limit: int | None = DEFAULT_EXPLAIN_LIMIT) -> dict[str, Any]:
-    """Score a CSV / Parquet / JSON Lines file with a ``title`` column; write input columns + scores."""
+def read_listings(input_path: str | Path, output_path: str | Path) -> pd.DataFrame:
+    """The listings of an input file, checked (a ``title`` column, a usable output path) before
+    any model is loaded, so bad input fails fast."""
     input_path, output_path = Path(input_path), Path(output_path)
     if input_path.resolve() == output_path.resolve():
         raise UsageError(f"{output_path}: output must differ from the input file")
@@ -169,6 +168,16 @@ def score_file(model: ListingModel, input_path: str | Path, output_path: str | P
         raise UsageError(f"{output_path}: unsupported output type '{output_path.suffix}' (use .csv, .parquet or .jsonl)")
     df = read_table(input_path)
     require_title(df, input_path)
+    return df
+
+
+def score_file(model: ListingModel, input_path: str | Path, output_path: str | Path, batch_size: int = 64,
+               explain: bool = True, progress: bool = True,
+               explain_limit: int | None = DEFAULT_EXPLAIN_LIMIT, frame: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Score a CSV / Parquet / JSON Lines file with a ``title`` column; write input columns + scores
+    (``frame``: the file as :func:`read_listings` already read it)."""
+    input_path, output_path = Path(input_path), Path(output_path)
+    df = read_listings(input_path, output_path) if frame is None else frame
     t0 = time.perf_counter()
     scored = score_frame(model, df, batch_size=batch_size, explain=explain, progress=progress,
                          explain_limit=explain_limit)

@@ -124,19 +124,20 @@ def flag(
     """Score listings with the trained model and store scores, flags and reasons."""
 
     def body() -> int:
-        from assess.listing.score import load_model, score_file, score_warehouse
+        from assess.listing.score import load_model, read_listings, score_file, score_warehouse
         from governance.errors import UsageError
 
         if (input_file is None) != (output_file is None):
             raise UsageError("--input and --output go together")
         h = resolve_home(home)
+        frame = read_listings(input_file, output_file) if input_file is not None else None  # before the model
         model = load_model(h, version, fast=not fp32)
         from assess.listing.model import set_threads
 
         set_threads()
         if input_file is not None:
             summary = score_file(model, input_file, output_file, batch_size=batch_size, explain=not no_explain,
-                                 explain_limit=explain_top)
+                                 explain_limit=explain_top, frame=frame)
             console.print(f"scored {summary['n_scored']:,} listings from {escape(str(input_file))} → {escape(str(output_file))}: "
                           f"{summary['n_flagged']:,} flagged ({summary['listings_per_second']:.0f}/s)", highlight=False)
         else:
