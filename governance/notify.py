@@ -22,6 +22,7 @@ email use GX's own ``SlackNotificationAction`` and ``EmailAction``; webhooks use
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -29,16 +30,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import requests
-from great_expectations.checkpoint import EmailAction, SlackNotificationAction, ValidationAction
 from pydantic import Field, field_validator
 
 from .config import DEFAULTS, Strict, load_model
 from .errors import ShopgovError
-from .gx_private import NotifyOn, should_notify
 from .paths import Home, get_home
 from .privacy import scrub_text
 
 log = logging.getLogger(__name__)
+#: when to notify: GX's own ``checkpoint.actions.NotifyOn`` (tests/test_config.py checks they match),
+#: spelled here so that validating notifications.yaml does not import GX (seconds per command)
+NotifyOn = Literal["all", "success", "failure", "info", "warning", "critical"]
 EXAMPLE_FILE = DEFAULTS / "notifications.yaml"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -86,29 +88,6 @@ def summarize(checkpoint_result: Any, home: Home | None = None) -> dict[str, Any
         from .incidents import changes_since_last_run
         out["incidents"] = changes_since_last_run(home, failing, passing)
     return out
-
-
-class WebhookAction(ValidationAction):
-    """POST a JSON summary of the run (see :func:`summarize`) to ``url``."""
-
-    type: Literal["shopgov_webhook"] = "shopgov_webhook"
-    url: str
-    headers: dict[str, str] = {}
-    notify_on: NotifyOn = "failure"
-    timeout: float = 10.0
-    home: str | None = None  # the shopgov home: the summary then names new and resolved incidents
-
-    def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
-        if not should_notify(self, checkpoint_result, self.notify_on):
-            return {"webhook": "not required"}
-        try:
-            resp = requests.post(self.url, json=summarize(checkpoint_result, get_home(self.home) if self.home else None), headers=self.headers,
-                                 timeout=self.timeout)
-            resp.raise_for_status()
-        except requests.RequestException as e:
-            log.warning("webhook notification to %s failed: %s", self.url, scrub_text(str(e)))
-            return {"webhook": f"failed: {type(e).__name__}"}
-        return {"webhook": f"sent ({resp.status_code})"}
 
 
 def _expand(value: Any, where: str) -> Any:
@@ -170,15 +149,49 @@ def load_notifications(path: Path) -> NotificationsSpec:
     return load_model(path, NotificationsSpec)
 
 
-def load_actions(path: Path, home: Home | None = None) -> list[ValidationAction]:
+@functools.cache
+def webhook_action() -> type:
+    """The GX action that POSTs a JSON summary of the run (built on first use: importing GX is slow)."""
+    from great_expectations.checkpoint import ValidationAction
+
+    from .gx_private import should_notify
+
+    class WebhookAction(ValidationAction):
+        """POST a JSON summary of the run (see :func:`summarize`) to ``url``."""
+
+        type: Literal["shopgov_webhook"] = "shopgov_webhook"
+        url: str
+        headers: dict[str, str] = {}
+        notify_on: NotifyOn = "failure"
+        timeout: float = 10.0
+        home: str | None = None  # the shopgov home: the summary then names new and resolved incidents
+
+        def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
+            if not should_notify(self, checkpoint_result, self.notify_on):
+                return {"webhook": "not required"}
+            try:
+                resp = requests.post(self.url, json=summarize(checkpoint_result, get_home(self.home) if self.home else None), headers=self.headers,
+                                     timeout=self.timeout)
+                resp.raise_for_status()
+            except requests.RequestException as e:
+                log.warning("webhook notification to %s failed: %s", self.url, scrub_text(str(e)))
+                return {"webhook": f"failed: {type(e).__name__}"}
+            return {"webhook": f"sent ({resp.status_code})"}
+
+    return WebhookAction
+
+
+def load_actions(path: Path, home: Home | None = None) -> list[Any]:
     """The GX actions configured in ``path`` (none if the file does not exist).
 
     With ``home``, webhook summaries also name the run's new and resolved incidents.
     """
     if not path.exists():
         return []
+    from great_expectations.checkpoint import EmailAction, SlackNotificationAction
+
     spec = load_notifications(path)
-    actions: list[ValidationAction] = []
+    actions: list[Any] = []
     for kind in ("webhook", "slack", "email"):
         for i, entry in enumerate(getattr(spec, kind), 1):
             where = f"{path}: {kind}[{i - 1}]"
@@ -187,7 +200,7 @@ def load_actions(path: Path, home: Home | None = None) -> list[ValidationAction]
             name = cfg.pop("name", f"{kind}_{i}")
             try:
                 if kind == "webhook":
-                    actions.append(WebhookAction(name=name, home=str(home.root) if home else None, **cfg))
+                    actions.append(webhook_action()(name=name, home=str(home.root) if home else None, **cfg))
                 elif kind == "slack":
                     hook = cfg.pop("webhook", None)
                     actions.append(SlackNotificationAction(

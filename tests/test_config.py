@@ -171,3 +171,28 @@ def test_value_cut_at_a_comma_gets_a_migration_hint(tmp_path):
     p.write_text("tables:\n  t:\n    columns:\n      a: {type: INTEGER, pii: none, description: Depth, 1 for top.}\n")
     with pytest.raises(ConfigError, match=r"catalog\.yaml:4: tables\.t\.columns\.a\.1 for top\.: .*quote that value"):
         load_catalog(p)
+
+
+def test_notify_on_values_are_gxs_own():
+    """notifications.yaml is validated without importing GX; its ``notify_on`` values must stay GX's."""
+    import typing
+
+    from great_expectations.checkpoint.actions import NotifyOn as GXNotifyOn
+
+    from governance.notify import NotifyOn
+
+    assert set(typing.get_args(NotifyOn)) == set(typing.get_args(GXNotifyOn))
+
+
+def test_validating_notifications_does_not_import_gx(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom governance.notify import load_notifications\n"
+            "from governance.config import DEFAULTS\nload_notifications(DEFAULTS / 'notifications.yaml')\n"
+            "print('great_expectations' in sys.modules)\n")
+    script = tmp_path / "probe.py"  # a file, not -c: pyspark takes a bare __main__ for a doctest run
+    script.write_text(code)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "False"

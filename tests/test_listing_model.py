@@ -126,7 +126,7 @@ def test_training_saves_model_card_and_latest_pointer(trained):
     path = resolve_model_dir(home)
     assert path.name == card["model_version"]
     assert (home.models / "latest").read_text().strip() == path.name
-    for f in ("model.safetensors", "listing_config.json", "model_card.json", "MODEL_CARD.md"):
+    for f in ("model.safetensors", "listing_config.json", "model_card.json", "MODEL_CARD.md", "activation_bounds.json"):
         assert (path / f).exists(), f
     saved = json.loads((path / "model_card.json").read_text())
     assert len(saved["data"]["sha256"]) == 64

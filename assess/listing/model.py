@@ -171,31 +171,39 @@ class ListingModel:
                 setattr(parent, child, FixedRangeLinear(module, bounds[name]))
         return ListingModel(qnet, self.tokenizer, self.config, path=self.path, quantized=True)
 
+    def _bounds_key(self) -> dict[str, Any]:
+        weights = self.path.glob("*.safetensors") if self.path is not None else ()
+        return {"calibration_titles": CALIBRATION_TITLES,
+                "weights": sorted([p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in weights)}
+
     def _stored_bounds(self) -> dict[str, float]:
         """The default calibration's bounds, computed once per saved model and kept beside its
         weights (``activation_bounds.json``, keyed by the weight files' size and time): loading the
         fast path then costs no calibration pass. Only for a model as loaded from its folder."""
         cache = self.path / BOUNDS_FILE if self.path is not None else None
-        weights = [p for p in (self.path.glob("*.safetensors") if self.path is not None else ())]
-        key = {"calibration_titles": CALIBRATION_TITLES,
-               "weights": sorted([p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in weights)}
         if cache is not None and cache.exists():
             try:
                 stored = json.loads(cache.read_text(encoding="utf-8"))
-                if stored.get("key") == key and stored.get("bounds"):
+                if stored.get("key") == self._bounds_key() and stored.get("bounds"):
                     return {k: float(v) for k, v in stored["bounds"].items()}
             except (OSError, ValueError, AttributeError):
                 pass  # unreadable: recompute (and rewrite) below
         bounds = self.activation_bounds()
-        if cache is not None:
-            try:
-                fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".bounds.", suffix=".json")
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump({"key": key, "bounds": bounds}, f)
-                os.replace(tmp, cache)
-            except OSError:
-                pass  # a read-only model folder: the bounds are recomputed at each load
+        self.store_bounds(bounds)
         return bounds
+
+    def store_bounds(self, bounds: dict[str, float]) -> None:
+        """Keep the default calibration's ``bounds`` beside the saved weights (best effort: a
+        read-only model folder recomputes them at each load)."""
+        if self.path is None:
+            return
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".bounds.", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"key": self._bounds_key(), "bounds": bounds}, f)
+            os.replace(tmp, self.path / BOUNDS_FILE)
+        except OSError:
+            pass
 
     def activation_bounds(self, calibration: Sequence[str] | None = None, margin: float = 1.1) -> dict[str, float]:
         """Largest |input| of every Linear layer over the calibration titles (times ``margin``)."""

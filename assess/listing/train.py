@@ -313,7 +313,8 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     metrics = compare(pred, val_df, baselines, model.config.threshold)
     robustness = flip_rates(lambda ts: model.predict(ts, batch_size=128)["low_quality"],
                             val_df["title"].tolist(), model.config.threshold, seed=cfg.seed)
-    fast = model.quantize()
+    bounds = model.activation_bounds()  # the default calibration, kept with the saved model
+    fast = model.quantize(bounds=bounds)
     val_titles = val_df["title"].tolist()
     t0 = time.perf_counter()
     fp32_pred = model.predict(val_titles, batch_size=64)
@@ -352,6 +353,7 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     shutil.rmtree(tmp_dir, ignore_errors=True)
     try:
         model.save(tmp_dir)
+        model.store_bounds(bounds)
         card = card_mod.build_card(
             version=version, model_config=model.config, train_config=asdict(cfg), data_source=source,
             data_sha256=digest, n_rows=len(df), n_train=len(train_df), n_val=len(val_df),
