@@ -223,15 +223,20 @@ def _read_products(home: Home) -> pd.DataFrame:
         con.close()
 
 
-def _product_texts(home: Home, product_ids: pd.Series) -> pd.DataFrame:
-    """title and description of the given products, in the given order."""
+def _product_texts(home: Home, keys: pd.DataFrame) -> pd.DataFrame:
+    """title and description of the given products (``product_id`` and ``input_hash``), one row per
+    key, in the given order. The hash tells apart listings that share a product_id (a defect the
+    checks report, which scoring must survive); a key no longer in the warehouse gets no text."""
     from governance.warehouse import connect_read
 
     con = connect_read(home.warehouse)
     try:
-        con.register("wanted", pd.DataFrame({"product_id": product_ids.to_numpy(), "k": np.arange(len(product_ids))}))
-        return con.execute("SELECT w.product_id, p.title, p.description FROM wanted w "
-                           "JOIN products p USING (product_id) ORDER BY w.k").df()
+        con.register("wanted", pd.DataFrame({"product_id": keys["product_id"].to_numpy(),
+                                             "input_hash": keys["input_hash"].to_numpy(), "k": np.arange(len(keys))}))
+        return con.execute(
+            "SELECT w.product_id, p.title, p.description FROM wanted w LEFT JOIN products p "
+            f"ON p.product_id = w.product_id AND {HASH_SQL.replace('title', 'p.title').replace('description', 'p.description')} = w.input_hash "
+            "QUALIFY row_number() OVER (PARTITION BY w.k) = 1 ORDER BY w.k").df()
     finally:
         con.close()
 
@@ -279,6 +284,7 @@ def _scored_rows(model: ListingModel, products: pd.DataFrame, texts: pd.DataFram
         "top_tokens": [json.dumps(t, ensure_ascii=False) for t in scored["top_tokens"]],
         "input_hash": products["input_hash"].astype("string").to_numpy(),
         "language": scored["language"].astype("string").to_numpy(),
+        "k": products["k"].to_numpy(),
     })
     return rows, {"explained": scored.attrs.get("explained", 0), "flagged_distinct": scored.attrs.get("flagged_distinct", 0)}
 
@@ -304,13 +310,15 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
     version = model.config.version
     started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
+    products["k"] = np.arange(len(products))  # row identity: product ids may repeat (a defect checks report)
     reuse = _reusable_hashes(home, version, products["input_hash"]) if incremental else \
         np.zeros(len(products), dtype=bool)
     todo = products[~reuse].reset_index(drop=True)
-    texts = _product_texts(home, todo["product_id"]) if len(todo) else pd.DataFrame(columns=["title", "description"])
+    texts = _product_texts(home, todo) if len(todo) else pd.DataFrame(columns=["title", "description"])
     fresh, attrs = _scored_rows(model, todo, texts, batch_size, explain, progress, explain_limit)
     run_id = f"lst-{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-    meta = products[["product_id", "seller_id", "sku", "category_id", "input_hash"]].astype("string")
+    meta = products[["product_id", "seller_id", "sku", "category_id", "input_hash"]].astype("string").assign(
+        k=products["k"].to_numpy())
     cols = ", ".join(columns("listing_scores"))
     with atomic_write(home, home.results) as w:
         w.execute("BEGIN")
@@ -327,13 +335,13 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
                      o.clarity_score, o.conciseness_score, o.flagged, o.reasons, o.top_tokens, o.scored_at,
                      c.input_hash, o.language
               FROM cur c JOIN old o USING (input_hash)
-              WHERE c.product_id NOT IN (SELECT product_id FROM fresh))
+              WHERE c.k NOT IN (SELECT k FROM fresh))
             SELECT * FROM stored
             UNION ALL
             SELECT c.product_id, c.seller_id, c.sku, c.category_id, f.title, f.low_quality_score,
                    f.clarity_score, f.conciseness_score, f.flagged, CAST(f.reasons AS JSON),
                    CAST(f.top_tokens AS JSON), CAST(? AS TIMESTAMP), c.input_hash, f.language
-            FROM fresh f JOIN cur c USING (product_id)""", [version, started])
+            FROM fresh f JOIN cur c USING (k)""", [version, started])
         n_rows = w.execute("SELECT count(*) FROM next_scores").fetchone()[0]
         if n_rows != len(products):  # stored rows vanished since we looked (a concurrent run): re-score all
             raise ShopgovError("listing scores changed during the run; run `shopgov flag` again")
@@ -393,7 +401,7 @@ def explain_listings(home: Home, model: ListingModel, product_ids: list[str] | N
                                [model.config.version]).df()
         else:
             rows = con.execute(
-                "SELECT product_id, clarity_score, conciseness_score, flagged, reasons FROM listing_scores "
+                "SELECT product_id, input_hash, clarity_score, conciseness_score, flagged, reasons FROM listing_scores "
                 "WHERE flagged AND model_version = ? AND clarity_score IS NOT NULL "
                 "AND coalesce(json_array_length(top_tokens), 0) = 0 "
                 "ORDER BY low_quality_score DESC, product_id LIMIT ?",
@@ -403,7 +411,7 @@ def explain_listings(home: Home, model: ListingModel, product_ids: list[str] | N
     rows = rows[rows["clarity_score"].notna()].reset_index(drop=True)
     if rows.empty:
         return {"explained": 0, "product_ids": []}
-    texts = _product_texts(home, rows["product_id"])
+    texts = _product_texts(home, rows)
     titles = texts["title"].map(lambda t: t.strip() if isinstance(t, str) else "").tolist()
     tops = occlusion(model, titles, batch_size=batch_size)
     new_reasons = []
