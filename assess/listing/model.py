@@ -297,9 +297,8 @@ class FixedRangeLinear(torch.nn.Module):
     depends only on its own input row. Fast path: the input is quantized with that fixed scale
     directly (``quantized::linear_with_input_q_dq_qweight_dq_output_fp32``, the same 7-bit
     ``reduce_range`` parameters the dynamic kernel derives from ``[-bound, bound]``: scale
-    ``2 * bound / 127``, zero point 64), which skips the min/max pass. Where that kernel is
-    missing, one anchor row holding ``bound`` and ``-bound`` is appended to the input of the
-    dynamic kernel (its output row dropped): the same numbers, one copy more.
+    ``2 * bound / 127``, zero point 64), which skips the min/max pass (torch is pinned, and
+    the kernel ships with it).
     """
 
     ZERO_POINT = 64  # round(127 / 2): zero point of [-b, b] on the 7-bit range 0..127
@@ -309,17 +308,12 @@ class FixedRangeLinear(torch.nn.Module):
         self.qlinear = qlinear
         self.bound = float(bound)
         self.scale = 2.0 * self.bound / 127.0
-        self._fixed_op = getattr(torch.ops.quantized, "linear_with_input_q_dq_qweight_dq_output_fp32", None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         lead, k = x.shape[:-1], x.shape[-1]
         flat = x.reshape(-1, k).clamp(-self.bound, self.bound)
-        if self._fixed_op is not None:
-            y = self._fixed_op(flat, self.scale, self.ZERO_POINT, self.qlinear._packed_params._packed_params)
-        else:  # pragma: no cover - older torch
-            anchor = torch.zeros((1, k), dtype=x.dtype)
-            anchor[0, 0], anchor[0, -1] = self.bound, -self.bound
-            y = self.qlinear(torch.cat([flat, anchor]))[:-1]
+        y = torch.ops.quantized.linear_with_input_q_dq_qweight_dq_output_fp32(
+            flat, self.scale, self.ZERO_POINT, self.qlinear._packed_params._packed_params)
         return y.reshape(*lead, y.shape[-1])
 
 

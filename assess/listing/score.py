@@ -195,7 +195,13 @@ def score_file(model: ListingModel, input_path: str | Path, output_path: str | P
             "seconds": round(seconds, 3), "listings_per_second": round(len(out) / max(seconds, 1e-9), 1)}
 
 
-HASH_SQL = "md5(coalesce(title, '') || chr(31) || coalesce(description, ''))"
+def hash_sql(alias: str = "") -> str:
+    """The SQL of :data:`HASH_SQL` over the columns of table ``alias`` (e.g. ``"p"``)."""
+    q = f"{alias}." if alias else ""
+    return f"md5(coalesce({q}title, '') || chr(31) || coalesce({q}description, ''))"
+
+
+HASH_SQL = hash_sql()
 """The key of a scored input: title and description (the rule reasons read both)."""
 
 
@@ -235,7 +241,7 @@ def _product_texts(home: Home, keys: pd.DataFrame) -> pd.DataFrame:
                                              "input_hash": keys["input_hash"].to_numpy(), "k": np.arange(len(keys))}))
         return con.execute(
             "SELECT w.product_id, p.title, p.description FROM wanted w LEFT JOIN products p "
-            f"ON p.product_id = w.product_id AND {HASH_SQL.replace('title', 'p.title').replace('description', 'p.description')} = w.input_hash "
+            f"ON p.product_id = w.product_id AND {hash_sql('p')} = w.input_hash "
             "QUALIFY row_number() OVER (PARTITION BY w.k) = 1 ORDER BY w.k").df()
     finally:
         con.close()
