@@ -553,7 +553,8 @@ def test_label_feedback_round_trip(trained, tmp_path):
     assert len(queue) == 12 and "p12" not in set(queue["product_id"])  # the Chinese title has no score
     assert queue["margin"].is_monotonic_increasing
     first, second = queue["product_id"].iloc[0], queue["product_id"].iloc[1]
-    record_label(home, first, "reject", "alice", note="fine as is")
+    stored_note = record_label(home, first, "reject", "alice", note="fine as is, ask ann.lee@example.com")["note"]
+    assert "ann.lee@example.com" not in stored_note and stored_note.startswith("fine as is")
     stored = record_label(home, second, "relabel", "bob", clarity=0, conciseness=1)
     assert (stored["clarity"], stored["conciseness"]) == (0, 0)  # not clear implies not concise
     labels = labels_frame(home)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from governance.errors import UsageError
 from governance.paths import Home
+from governance.privacy import scrub_text
 
 VERDICTS = ("confirm", "reject", "relabel")
 
@@ -64,7 +65,7 @@ def record_label(home: Home, product_id: str, verdict: str, user: str, *, clarit
         stored = {"label_id": f"lbl-{uuid.uuid4().hex[:12]}", "product_id": product_id, "title": title,
                   "input_hash": digest, "verdict": verdict, "clarity": c, "conciseness": k,
                   "model_version": version, "low_quality_score": score, "labelled_by": user.strip(),
-                  "labelled_at": at, "note": note}
+                  "labelled_at": at, "note": scrub_text(note) if note else note}  # free text: may quote a person
         w.execute(insert_sql("listing_labels"), list(stored.values()))
         w.execute("COMMIT")
     return stored
