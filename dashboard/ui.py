@@ -257,14 +257,21 @@ def band_colorbar() -> dict:
     return {"tickvals": [0.375, 1.125, 1.875, 2.625], "ticktext": labels, "title": {"text": ""}}
 
 
+#: Up to this many days of history the date axis ticks once per day.
+SHORT_HISTORY_DAYS = 14
+
+
 def date_axis(fig: go.Figure, xs: Any) -> go.Figure:
-    """Dates on the x axis in the interface language; a single day gets a day either side."""
+    """Dates on the x axis in the interface language; a single day gets a day either side, and a
+    short history one tick per day (Plotly would otherwise tick every few hours, repeating the date)."""
     values = sorted({v for v in (list(xs) if xs is not None else []) if v is not None})
     axis: dict = {"tickformat": i18n.AXIS_DATE_FORMATS[lang()], "type": "date"}
     if len(values) == 1:
         day = values[0]
         axis["range"] = [day - timedelta(days=1), day + timedelta(days=1)]
+    if values and values[-1] - values[0] <= timedelta(days=SHORT_HISTORY_DAYS):
         axis["dtick"] = 86_400_000
+        axis["tick0"] = values[0]
     fig.update_xaxes(**axis)
     return fig
 

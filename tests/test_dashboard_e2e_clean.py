@@ -170,3 +170,92 @@ def test_each_role_in_both_languages_stays_local_and_clean(server, browser, shot
     assert not seen["server_errors"], seen["server_errors"][:5]
     log = (home.logs / "dashboard.log").read_text(errors="replace")
     assert "Traceback" not in log, log[log.index("Traceback") - 200:][:3000]
+
+
+@pytest.fixture(scope="module")
+def flow_server(tmp_path_factory):
+    """A home of its own (the flow mutates it): the team's two-rule products suite failed in a
+    real nightly run a day ago (tests/test_dashboard_incidents.py builds the same home for AppTest)."""
+    from dashboard_fixture import build_home
+    from test_dashboard_e2e import serve
+    from test_dashboard_incidents import FLOW_SUITE, _nightly, _to_yesterday
+
+    from dashboard import users
+    from governance.paths import get_home
+
+    h = build_home(get_home(tmp_path_factory.mktemp("flow-e2e") / "home"), runs=0, listings=False, assessments=0)
+    (h.config / "suites").mkdir(parents=True, exist_ok=True)
+    (h.config / "suites" / "products.yaml").write_text(FLOW_SUITE, encoding="utf-8")
+    for role in ("analyst", "viewer"):
+        users.add_user(h, f"{role}1", role, PASSWORD)
+    assert _nightly(h).status == "failed"
+    _to_yesterday(h)
+    with serve(h) as url:
+        yield url, h
+
+
+def test_incident_flow_from_failure_to_closed_in_the_browser(flow_server, browser, shots, tmp_path):
+    """A check fails in a nightly run -> first on the overview with its owner -> an analyst acknowledges
+    and comments -> the failing rows one click away -> the fix is loaded -> the next nightly run closes
+    the incident -> the incident page and the check's daily trend show it."""
+    from test_dashboard_incidents import UNIQUE, _nightly
+    from typer.testing import CliRunner
+
+    from dashboard.cli import build_app
+
+    url, home = flow_server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    seen = watch(page)
+    sign_in(page, url, "analyst1")
+    first = page.locator("[data-testid='stPageLink'] a[href*='incidents?id=']").first
+    owner = inc.incidents(home)[0]["owner"]
+    assert UNIQUE in first.inner_text() and owner in first.inner_text()
+    iid = first.get_attribute("href").split("id=")[1]
+    first.click()
+    page.wait_for_selector("h1:has-text('Incidents')", timeout=30_000)
+    settle(page)
+    ack = page.get_by_role("button", name="Acknowledge")
+    ack.click()
+    ack.wait_for(state="detached", timeout=30_000)
+    settle(page)
+    page.get_by_label("Comment", exact=True).fill("duplicate id from the seller feed; fix loaded tonight")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("text=fix loaded tonight", state="attached", timeout=30_000)
+    settle(page)
+    page.get_by_role("tab", name="Failing rows").click()
+    page.get_by_role("button", name="Show masked failing rows").click()
+    page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=30_000)
+    settle(page)
+    no_exception(page)
+    assert inc.get_incident(home, iid)["status"] == "acknowledged"
+
+    # the fix is loaded (`shopgov ingest`: the second p3 becomes p4) and the next nightly run closes it
+    fix = tmp_path / "fix.csv"
+    fix.write_text("product_id,sku,seller_id,title,description,category_id,price,list_price,currency,stock,status\n"
+                   "p4,d,s2,Phone case,x,c1,9.0,9.0,USD,5,active\n", encoding="utf-8")
+    got = CliRunner().invoke(build_app(), ["ingest", "products", str(fix), "--home", str(home.root)])
+    assert got.exit_code == 0, got.output
+    assert _nightly(home).incidents == {"opened": [], "closed": [iid]}
+
+    # the overview no longer leads with it; its page says closed; its trend marks opened and closed
+    page.goto(url)
+    page.wait_for_selector("h1:has-text('Overview')", timeout=30_000)
+    settle(page)
+    assert UNIQUE not in page.locator("[data-testid='stPageLink'] a[href*='incidents?id=']").first.inner_text()
+    page.goto(f"{url}/incidents?id={iid}&status=all")
+    page.wait_for_selector("h1:has-text('Incidents')", timeout=30_000)
+    settle(page)
+    assert "Closed (check passes)" in page.locator("[data-testid='stMain']").inner_text()
+    page.get_by_role("tab", name="History").click()
+    page.get_by_role("link", name="Daily trend of this check").click()
+    page.wait_for_selector("h1:has-text('Quality')", timeout=30_000)
+    settle(page)
+    no_exception(page)
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert {UNIQUE, "Incident opened", "Incident closed"} <= set(legend), legend
+    page.locator(".js-plotly-plot").nth(1).screenshot(path=str(shots / "issue12-trend-closed.png"))
+    ctx.close()
+    assert not seen["external"] and not seen["server_errors"], seen
+    log = (home.logs / "dashboard.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[log.index("Traceback") - 200:][:3000]

@@ -63,6 +63,10 @@ def test_trends_are_daily_and_one_point_gets_a_sane_axis(served):
     fig = ui.date_axis(go.Figure(go.Scatter(x=[datetime(2026, 1, 10)], y=[1.0])), [datetime(2026, 1, 10)])
     lo, hi = fig.layout.xaxis.range
     assert str(lo)[:10] == "2026-01-09" and str(hi)[:10] == "2026-01-11"
+    # two days: one tick per day, not one every few hours repeating the same date
+    two = [datetime(2026, 1, 10), datetime(2026, 1, 11)]
+    fig = ui.date_axis(go.Figure(go.Scatter(x=two, y=[0.5, 1.0])), two)
+    assert fig.layout.xaxis.dtick == 86_400_000 and str(fig.layout.xaxis.tick0)[:10] == "2026-01-10"
 
 
 def test_maturity_page_scores_on_1_to_5_with_level_lines_and_no_raw_values(served):

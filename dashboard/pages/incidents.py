@@ -109,6 +109,8 @@ with tab_hist:
         fig.update_yaxes(title=t("overview.bad_rows"), **ui.count_axis(hist["unexpected_count"].max()))
         ui.chart(ui.style_figure(fig, height=260), key="inc_hist")
         st.caption(t("incidents.history_help") + " " + t("incidents.markers_help"))
+    st.page_link("pages/quality.py", label=t("incidents.trend_link"), icon=":material/show_chart:",
+                 query_params={"trend": "check", "check": one["expectation_id"]})
 with tab_rows:
     if not ctx.can("view_rows"):
         st.info(t("incidents.rows_not_allowed"), icon=":material/lock:")

@@ -131,8 +131,10 @@ with right:
     st.subheader(t("quality.trend_title"), help=t("quality.trend_help"))
     daily = queries.daily_scores(ctx.home)
     all_incidents = queries.incidents(ctx.home, "all") if "incidents" in queries.available(ctx.home)["res"] else []
+    _from_url("trend", "trend_by", ["table", "dimension", "check"])
     by = st.segmented_control(t("quality.trend_by"), ["table", "dimension", "check"], default="table",
                               format_func=lambda b: t(f"quality.trend_by_{b}"), key="trend_by") or "table"
+    _to_url("trend", by, "table")
     lines: dict[str, pd.DataFrame] = {}
     if by == "check":
         check_ids = list(dict.fromkeys([r["expectation_id"] for r in all_incidents]
