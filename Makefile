@@ -6,19 +6,24 @@ STAMP  := $(VENV)/.shopgov-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup bench-setup system-packages java-check demo test lint
+.PHONY: setup lock bench-setup system-packages java-check demo test lint
 
 setup: $(STAMP) system-packages java-check
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the version the tests last passed with, so that a fresh
+# machine installs what CI tested (a new Streamlit once broke every dashboard test). `make lock` renews it.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,spark]'
 	@touch $(STAMP)
+
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' | LC_ALL=C sort -f > constraints.txt
 
 # Benchmarks compare against Soda Core (bench/bench_checks.py, bench/bench_engines.py): not needed by the tests.
 bench-setup: setup
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 
 # Chromium drives the browser tests, PDF export and Plotly static images.
 system-packages:

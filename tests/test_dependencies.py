@@ -52,3 +52,24 @@ def test_every_import_is_declared_and_every_dependency_imported():
             undeclared.append(f"{module} ({where}; distribution {', '.join(sorted(owners))})")
     assert not undeclared, "imported but not in pyproject dependencies: " + "; ".join(undeclared)
     assert declared - used == set(), "declared but never imported: " + ", ".join(sorted(declared - used))
+
+
+def test_constraints_pin_every_dependency_and_agree_with_the_exact_pins():
+    """``make setup`` installs with ``-c constraints.txt``: every dependency (and extra that
+    make setup installs) has one exact version there, and pyproject's own exact pins agree."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not an exact pin"
+            pinned[_norm(name)] = version.strip()
+    wanted = [Requirement(d) for d in project["dependencies"]
+              + [d for extra in ("dev", "spark") for d in project["optional-dependencies"][extra]]]
+    missing = [str(r) for r in wanted if _norm(r.name) not in pinned and _norm(r.name) != "setuptools"]
+    assert not missing, "not in constraints.txt (run `make lock`): " + ", ".join(missing)
+    clash = [f"{r} vs {pinned[_norm(r.name)]}" for r in wanted
+             if _norm(r.name) in pinned and not r.specifier.contains(pinned[_norm(r.name)], prereleases=True)]
+    assert not clash, "constraints.txt disagrees with pyproject.toml: " + "; ".join(clash)
