@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from assess.anomaly import model as anomaly_model
-from assess.anomaly.detectors import rule_margins
+from assess.anomaly.detectors import SCORER_VERSION, rule_margins
 from assess.anomaly.score import OUTPUT_COLUMNS, score_events, score_file
 from assess.anomaly.sessions import prepare, session_features
 from assess.anomaly.store import write_run
@@ -147,7 +147,7 @@ def _cli(*args, home=None):
 def test_shipped_scorer_needs_no_trained_model_and_flags_at_one(generated):
     events, ev, _, kinds = generated
     scored = score_events(events)
-    assert scored.attrs["model_version"] == "rules-v2" and scored.attrs["threshold"] == 1.0
+    assert scored.attrs["model_version"] == SCORER_VERSION and scored.attrs["threshold"] == 1.0
     assert (scored["flagged"] == (scored["anomaly_score"] >= 1.0)).all()
     assert scored["score_gbm"].isna().all()  # comparison columns only when a trained model is passed
     kind = pd.Series(kinds, index=ev.session_ids.astype(str))

@@ -37,9 +37,9 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
     """One row per session: ``OUTPUT_COLUMNS`` then ``EXTRA_COLUMNS``, most anomalous first.
 
     The shipped scorer (``detectors.SHIPPED``, chosen on the dev split) needs no trained model:
-    ``anomaly_score`` is the rules' margin, ``flagged`` = score >= 1. An Isolation Forest fitted
-    on this batch is scored too (``score_iforest``; ISOLATED in the reasons of flagged sessions
-    it also finds unusual).
+    ``anomaly_score`` is the larger of the rules' margin (frequent per-session rules demoted on
+    this batch, ``attrs["demoted_rules"]``) and the margin of an Isolation Forest fitted on this
+    batch (``score_iforest``; ISOLATED in the reasons); ``flagged`` = score >= 1.
     ``model`` (a trained :class:`Detectors`) only adds its GBM/GRU scores for comparison;
     ``home`` is accepted for symmetry and unused.
     """
@@ -52,6 +52,8 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
     if_margin = robust_margin(forest)
     score = combine(rules, forest)[SHIPPED]
     flagged = score >= 1.0
+    shown = np.round(score, 4)
+    shown = np.where(flagged, shown, np.minimum(shown, 0.9999))  # an unflagged score never reads 1.0
     nan = np.full(len(score), np.nan)
     if model is not None:
         gbm = model.gbm.predict_proba(matrix(feats))[:, 1]
@@ -61,7 +63,7 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
     out = pd.DataFrame({
         "session_id": ev.session_ids.astype(str),
         "user_id": ev.user_ids[ev.user[ev.starts]].astype(str),
-        "anomaly_score": np.round(score, 4),
+        "anomaly_score": shown,
         "flagged": flagged,
         "reasons": batch_reasons(feats, margins, if_margin, flagged),
         "started_at": pd.to_datetime(ev.ts[ev.starts], unit="us", utc=True).tz_localize(None),
@@ -72,6 +74,7 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
     out.attrs["n_events"] = len(ev)
     out.attrs["model_version"] = SCORER_VERSION
     out.attrs["threshold"] = 1.0
+    out.attrs["demoted_rules"] = list(margins.attrs.get("demoted", []))
     return out.reset_index(drop=True)
 
 
@@ -125,6 +128,7 @@ def summary(scored: pd.DataFrame, seconds: float) -> dict[str, Any]:
     return {"n_events": int(scored.attrs.get("n_events", scored["n_events"].sum())), "n_sessions": len(scored),
             "n_flagged": len(flagged), "flagged_events": int(flagged["n_events"].sum()),
             "model_version": scored.attrs.get("model_version"), "threshold": scored.attrs.get("threshold"),
+            "demoted_rules": list(scored.attrs.get("demoted_rules", [])),
             "seconds": round(seconds, 2)}
 
 

@@ -191,6 +191,79 @@ def _burst(key_a: np.ndarray, bucket: np.ndarray, weight_sessions: np.ndarray, n
     return z["z"].to_numpy(), z["c"].to_numpy()
 
 
+MAX_SEQ_GROUP = 64  # a sequence shared by more sessions is common browsing, not a replay
+TIMING_TOL = 0.7  # |log gap ratio| of every compared gap (about a factor of 2)
+MIN_GAP_S = 1.0
+
+
+def _timed_matches(key: np.ndarray, valid: np.ndarray, owner: np.ndarray, first: np.ndarray, n_cmp: np.ndarray,
+                   lgap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: other owners whose row has the same ``key`` AND near-identical timing, and the group size.
+
+    Timing: the ``n_cmp`` log gaps after event ``first`` of both rows differ by at most
+    :data:`TIMING_TOL` each. Groups larger than :data:`MAX_SEQ_GROUP` are not paired (matches 0).
+    """
+    rows = len(key)
+    matches, size = np.zeros(rows), np.zeros(rows)
+    vi = np.flatnonzero(valid)
+    if len(vi) < 2:
+        return matches, size
+    o = np.argsort(key[vi], kind="stable")
+    vi = vi[o]
+    k = key[vi]
+    newg = np.r_[True, k[1:] != k[:-1]]
+    gid = np.cumsum(newg) - 1
+    gsize = np.bincount(gid)
+    g0 = np.flatnonzero(newg)
+    size[vi] = gsize[gid]
+    pair = (gsize[gid] >= 2) & (gsize[gid] <= MAX_SEQ_GROUP)
+    p = np.flatnonzero(pair)  # positions in the sorted order
+    if not len(p):
+        return matches, size
+    reps = gsize[gid[p]]
+    a_pos = np.repeat(p, reps)
+    b_pos = np.repeat(g0[gid[p]], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+    a, b = vi[a_pos], vi[b_pos]
+    keep = (a != b) & (owner[a] != owner[b])
+    a, b = a[keep], b[keep]
+    if not len(a):
+        return matches, size
+    m = np.maximum(n_cmp[a], 1)
+    seg = np.cumsum(m) - m
+    off = np.arange(m.sum()) - np.repeat(seg, m) + 1
+    ia, ib = np.repeat(first[a], m) + off, np.repeat(first[b], m) + off
+    d = np.abs(lgap[np.minimum(ia, len(lgap) - 1)] - lgap[np.minimum(ib, len(lgap) - 1)])
+    ok = np.maximum.reduceat(d, seg) <= TIMING_TOL
+    # distinct other owners with a timed match
+    pairs = pd.DataFrame({"a": a[ok], "o": owner[b[ok]]}).drop_duplicates()
+    np.add.at(matches, pairs["a"].to_numpy(), 1)
+    return matches, size
+
+
+COHORT_WINDOW_US = HOUR_US  # cohorts: other accounts' sessions starting within an hour either side
+
+
+def _window_counts(key: np.ndarray, valid: np.ndarray, owner: np.ndarray, t: np.ndarray,
+                   window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per valid row: rows of OTHER owners with the same key within ``window`` of ``t``, and the key's total."""
+    near, total = np.zeros(len(key)), np.zeros(len(key))
+    vi = np.flatnonzero(valid)
+    if len(vi) < 2:
+        return near, total
+    ts_s = (t[vi] - t[vi].min()) // US
+    w = window // US
+    stride = int(ts_s.max()) + 2 * w + 2
+    gk = pd.factorize(key[vi])[0].astype(np.int64)
+    gu = pd.factorize(pd.Series(list(zip(gk, owner[vi], strict=True))))[0].astype(np.int64)
+    for codes, sign in ((gk, 1.0), (gu, -1.0)):  # all rows in the window minus this owner's
+        c = codes * stride + ts_s
+        srt = np.sort(c)
+        near[vi] += sign * (np.searchsorted(srt, c + w, side="right") - np.searchsorted(srt, c - w, side="left"))
+    tot = np.bincount(gk)[gk] - np.bincount(gu)[gu]
+    total[vi] = tot
+    return near, total
+
+
 def session_features(ev: Events) -> pd.DataFrame:
     """One row per session code: per-session, per-user and cross-session features."""
     n, s = len(ev), ev.n_sessions
@@ -284,6 +357,9 @@ def session_features(ev: Events) -> pd.DataFrame:
     valid2 = n_new >= 1
     cohort_key = _mix(set_h.astype(np.int64) ^ _mix(ts[st] // (2 * HOUR_US)).astype(np.int64)).astype(np.int64)
     f["cohort_sessions"] = _dup_counts(cohort_key, valid2, s_user)
+    near, total = _window_counts(set_h.astype(np.int64), valid2, s_user, ts[st], COHORT_WINDOW_US)
+    f["cohort_window"] = near
+    f["cohort_expected"] = total * (2 * COHORT_WINDOW_US / HOUR_US) / span_h
     # replays: identical item sequences (and prefixes/suffixes) in other users' sessions
     pos = np.arange(n) - st[sess]
     ekey = (item + 2) * 8 + et
@@ -296,6 +372,18 @@ def session_features(ev: Events) -> pd.DataFrame:
     f["replay_prefix_dup"] = _dup_counts(pre_h.astype(np.int64), cnt >= 5, s_user)
     f["replay_suffix_dup"] = _dup_counts(suf_h.astype(np.int64), cnt >= 5, s_user)
     f["replay_set_dup"] = _dup_counts(set_h.astype(np.int64), n_new >= 3, s_user)
+    # timed replays: the same sequence (whole, or first/last 4 events) with near-identical gaps in other
+    # accounts' sessions; "popularity" = sessions sharing the sequence without the timing
+    lgap = np.log(np.maximum(g, MIN_GAP_S))
+    end = np.r_[st[1:], n]
+    full_key = (seq_h ^ _mix(cnt.astype(np.int64))).astype(np.int64)
+    tm, tsize = _timed_matches(full_key, cnt >= 3, s_user, st, np.minimum(cnt, 21).astype(np.int64) - 1, lgap)
+    pm, psize = _timed_matches(pre_h.astype(np.int64), cnt >= 5, s_user, st, np.full(s, 3), lgap)
+    sm, ssize = _timed_matches(suf_h.astype(np.int64), cnt >= 5, s_user, end - 4, np.full(s, 3), lgap)
+    f["replay_timed"] = tm
+    f["replay_timed_part"] = np.maximum(pm, sm)
+    f["replay_popularity"] = np.maximum(tsize - 1 - tm, 0)
+    f["replay_part_popularity"] = np.maximum(np.minimum(psize - 1 - pm, ssize - 1 - sm), 0)
     # brushing: orders per unique buyer per shop-hour, and the shop-hour order burst
     buy = np.flatnonzero(et == PURCHASE)
     opb = np.zeros(s)
@@ -319,5 +407,7 @@ FEATURES = (
     "purchase_per_cart", "n_purchases", "purchase_without_view", "night_share", "distinct_categories",
     "category_change_share", "id_monotone", "id_step_log", "n_id_steps", "user_sessions", "user_events",
     "user_age_h", "campaign_z", "campaign_sessions", "cohort_sessions", "replay_dup", "replay_prefix_dup",
-    "replay_suffix_dup", "replay_set_dup", "shop_orders_per_buyer", "shop_order_z",
+    "replay_suffix_dup", "replay_set_dup", "shop_orders_per_buyer", "shop_order_z", "replay_timed",
+    "replay_timed_part", "replay_popularity", "replay_part_popularity",
+    "cohort_window", "cohort_expected",
 )
