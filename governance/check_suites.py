@@ -57,6 +57,15 @@ COUNTS_ONLY: dict[str, Any] = {
     "include_unexpected_rows": False,
     "return_unexpected_index_query": False,
 }
+
+
+def is_counts_only(result_format: Any) -> bool:
+    """Whether a GX ``result_format`` asks for counts only (no unexpected values or rows): then
+    the engines skip the queries GX would run for values it then discards."""
+    return (isinstance(result_format, dict) and result_format.get("partial_unexpected_count") == 0
+            and result_format.get("result_format") != "COMPLETE")
+
+
 #: Expectations whose observed_value is a count or share of rows, never a data value.
 COUNT_OBSERVED = {
     "unexpected_rows_expectation", "expect_table_row_count_to_be_between",

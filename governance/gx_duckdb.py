@@ -48,6 +48,7 @@ from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import cursor as _cursor
 
+from .check_suites import is_counts_only
 from .encryption import open_db
 from .gx_private import (
     MetricProvider,
@@ -265,10 +266,5 @@ class DuckDBUnexpectedRowsQueryTable(UnexpectedRowsQueryTable):
         )
 
 
-def _counts_only(result_format: Any) -> bool:
-    return (isinstance(result_format, dict) and result_format.get("partial_unexpected_count") == 0
-            and result_format.get("result_format") != "COMPLETE")
-
-
 register()
-register_unexpected_values_shortcut(DuckDBExecutionEngine, _counts_only)  # no sample-values query
+register_unexpected_values_shortcut(DuckDBExecutionEngine, is_counts_only)  # no sample-values query

@@ -13,8 +13,8 @@ internals only from this one (``tests/test_gx_adapter.py`` checks that).
 * :func:`should_notify` uses ``ValidationAction._get_max_severity_failure_from_checkpoint_result``
   and ``checkpoint.actions.should_notify``;
 * :func:`register_unexpected_values_shortcut` rewrites entries of ``expectations.registry._registered_metrics``;
-* :func:`generic_unexpected_rows` calls the undecorated GX SQL implementation of
-  ``unexpected_rows_query.table``;
+* :func:`generic_unexpected_rows` and :func:`generic_spark_unexpected_rows` call the undecorated
+  GX SQL and Spark implementations of ``unexpected_rows_query.table``;
 * re-exported internal classes: the SQL execution engine, metric providers, the run
   identifier, progress-bar settings and the expectation registry lookup.
 """
@@ -32,7 +32,7 @@ from great_expectations.compatibility.pydantic import PrivateAttr
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
-from great_expectations.execution_engine import SqlAlchemyExecutionEngine
+from great_expectations.execution_engine import SparkDFExecutionEngine, SqlAlchemyExecutionEngine
 from great_expectations.expectations.metrics.metric_provider import MetricProvider, metric_value
 from great_expectations.expectations.metrics.query_metrics.query_table.unexpected_rows_query_table import (
     UnexpectedRowsQueryTable,
@@ -44,9 +44,9 @@ from great_expectations.expectations.registry import (
 )
 
 __all__ = [
-    "MetricProvider", "NotifyOn", "SqlAlchemyExecutionEngine", "StreamingCheckpoint",
+    "MetricProvider", "NotifyOn", "SparkDFExecutionEngine", "SqlAlchemyExecutionEngine", "StreamingCheckpoint",
     "UnexpectedRowsQueryTable", "build_data_docs", "disable_progress_bars", "expectation_class",
-    "generic_unexpected_rows", "metric_value", "register_unexpected_values_shortcut", "run_checkpoint",
+    "generic_spark_unexpected_rows", "generic_unexpected_rows", "metric_value", "register_unexpected_values_shortcut", "run_checkpoint",
     "should_notify",
 ]
 
@@ -127,13 +127,23 @@ def generic_unexpected_rows(cls: Any, execution_engine: Any, metric_domain_kwarg
     )
 
 
-def register_unexpected_values_shortcut(engine: type, skip: Callable[[Any], bool]) -> None:
-    """For ``engine``, every map metric ``*.unexpected_values`` of GX's SQL engine returns no
-    values (and runs no query) when ``skip(result_format)`` holds, and GX's own otherwise."""
+def generic_spark_unexpected_rows(cls: Any, execution_engine: Any, metric_domain_kwargs: dict,
+                                  metric_value_kwargs: dict, metrics: dict, runtime_configuration: Any) -> Any:
+    """GX's own Spark implementation of ``unexpected_rows_query.table`` (up to 200 sample rows)."""
+    return UnexpectedRowsQueryTable._spark.__wrapped__(
+        cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration
+    )
+
+
+def register_unexpected_values_shortcut(engine: type, skip: Callable[[Any], bool],
+                                        like: type = SqlAlchemyExecutionEngine) -> None:
+    """For ``engine``, every map metric ``*.unexpected_values`` of GX's ``like`` engine (its SQL
+    engine by default) returns no values (and runs no query) when ``skip(result_format)`` holds,
+    and GX's own otherwise."""
     for name, definition in list(_registered_metrics.items()):
         if not name.endswith(".unexpected_values"):
             continue
-        provider = definition.get("providers", {}).get(SqlAlchemyExecutionEngine.__name__)
+        provider = definition.get("providers", {}).get(like.__name__)
         if not provider or provider[1] is None:
             continue
         metric_class, generic = provider

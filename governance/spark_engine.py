@@ -113,11 +113,13 @@ class SparkEngine:
 
     def __init__(self, source: Path, *, spark: Any = None, home: Home | None = None,
                  settings: SparkSettings | None = None):
+        from . import gx_spark
         from .parquet_export import read_manifest
 
         self.source = Path(source)
         self.manifest = read_manifest(self.source)
         require_pyspark()
+        gx_spark.install()
         settings = settings or load_spark_settings(home)
         self.spark = spark or spark_session(settings)
         self.cache_tables = settings.cache_tables

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
 from governance.paths import Home, get_home
-
-# pytest-xdist workers run with a bare ``__main__`` (no spec, no file). pyspark's Connect
-# modules take that for a doctest run and call sys.exit(0) when grpc is missing, and GX imports
-# them at import time whenever pyspark is installed: give the worker's main module a file name.
-_main = sys.modules["__main__"]
-if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    _main.__file__ = __file__
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

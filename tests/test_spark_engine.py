@@ -244,3 +244,12 @@ def test_cli_usage_errors_exit_2(sample, tmp_path):
     assert r.returncode == 2 and "no such folder" in r.stderr
     r = _cli("check", "--engine", "flink", env=env)
     assert r.returncode == 2 and "duckdb or spark" in r.stderr
+
+
+def test_a_python_c_script_is_not_taken_for_a_pyspark_doctest_run():
+    """pyspark 4 (imported by GX) calls sys.exit(0) in a ``python -c`` process when grpc is
+    missing; importing shopgov first must keep such a script running (and its exit code its own)."""
+    code = "import governance, great_expectations, sys; print('still running'); sys.exit(7)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert r.returncode == 7 and "still running" in r.stdout, r.stderr[-2000:]
