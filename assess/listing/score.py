@@ -39,13 +39,15 @@ def load_model(home: Home, version: str | None = None, fast: bool = True, stacke
     With the model's ``stacker.json`` (:mod:`.stack`) attached as its scorer unless
     ``stacker=False``; an unusable stacker file raises :class:`~.stack.StackerError`.
     """
+    from .model import CONFIG_FILE, ModelConfig
     from .stack import Stacker
     from .train import resolve_model_dir
 
     path = resolve_model_dir(home, version)
+    config = ModelConfig.from_dict(json.loads((path / CONFIG_FILE).read_text(encoding="utf-8")))
+    scorer = Stacker.load(path, config.version) if stacker else None  # a bad stacker fails before the model loads
     model = ListingModel.load(path, fast=fast)
-    if stacker:
-        model.stacker = Stacker.load(path, model.config.version)
+    model.stacker = scorer
     return model
 
 
