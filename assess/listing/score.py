@@ -365,11 +365,14 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
     started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
     products["k"] = np.arange(len(products))  # row identity: product ids may repeat (a defect checks report)
+    stages = {"read_products": time.perf_counter() - t0}
     reuse = _reusable_hashes(home, version, products["input_hash"]) if incremental else \
         np.zeros(len(products), dtype=bool)
     todo = products[~reuse].reset_index(drop=True)
     texts = _product_texts(home, todo) if len(todo) else pd.DataFrame(columns=["title", "description"])
+    stages["find_changed"] = time.perf_counter() - t0 - sum(stages.values())
     fresh, attrs = _scored_rows(model, todo, texts, batch_size, explain, progress, explain_limit)
+    stages["score_changed"] = time.perf_counter() - t0 - sum(stages.values())
     run_id = f"lst-{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     meta = products[["product_id", "seller_id", "sku", "category_id", "input_hash"]].astype("string").assign(
         k=products["k"].to_numpy())
@@ -416,6 +419,7 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
               SELECT unnest(from_json(reasons, '[{"code":"VARCHAR","message":"VARCHAR"}]')) AS r
               FROM listing_scores) GROUP BY r.code ORDER BY count(*) DESC""").fetchall())
         w.execute("COMMIT")
+    stages["write_results"] = time.perf_counter() - t0 - sum(stages.values())
     n = len(products)
     return {"run_id": run_id, "model_version": version, "n_scored": n, "n_flagged": int(n_flagged),
             "n_rescored": len(todo), "n_reused": int(reuse.sum()), "incremental": incremental,
@@ -424,7 +428,8 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
             "explained_titles": attrs["explained"], "flagged_titles": attrs["flagged_distinct"],
             "seconds": round(seconds, 2), "listings_per_second": round(n / max(seconds, 1e-9), 1),
             "rescored_per_second": round(len(todo) / max(seconds, 1e-9), 1),
-            "reason_counts": reason_counts, "results": str(home.results)}
+            "reason_counts": reason_counts, "results": str(home.results),
+            "stages": {k: round(v, 2) for k, v in stages.items()}}
 
 
 def explain_title(model: ListingModel, title: str, top_k: int = 5) -> list[dict[str, Any]]:
