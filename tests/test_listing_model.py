@@ -592,3 +592,127 @@ def test_label_feedback_round_trip(trained, tmp_path):
     with pytest.raises(UsageError, match="no analyst labels"):
         train(get_home(tmp_path / "nolabels").ensure(), tiny_frame(), cfg, progress=False, log=lambda m: None,
               from_labels=True)
+
+
+# ---- the calibrated stacker (model + title features) as the scorer ------------------------------------
+def _home_with_model_copy(trained, path):
+    """A home whose latest model links to the trained one's files (its own folder: a stacker of its own)."""
+    src = resolve_model_dir(trained[0])
+    home = get_home(path).ensure()
+    dst = home.models / src.name
+    dst.mkdir(parents=True)
+    for f in src.iterdir():
+        (dst / f.name).symlink_to(f)
+    write_latest(home.models, src.name)
+    return home, dst
+
+
+def _fit_stacker(model_dir, c=0.5, model=None):
+    from assess.listing.stack import Stacker, model_defects, targets_of
+
+    df = tiny_frame()
+    model = model or ListingModel.load(model_dir, fast=True)
+    st = Stacker.fit(df["title"].tolist(), model_defects(model, df["title"].tolist()), targets_of(df), c=c)
+    st.threshold, st.info = 0.5, {"source": "tiny", "n": len(df), "model_version": model.config.version}
+    st.save(model_dir)
+    return st, model
+
+
+def test_flag_with_a_stacker_uses_it_and_explains_per_feature(trained, tmp_path):
+    from assess.listing.score import load_model, score_warehouse
+    from assess.listing.stack import Stacker, model_defects
+
+    home, model_dir = _home_with_model_copy(trained, tmp_path / "stk")
+    st, plain_model = _fit_stacker(model_dir)
+    titles = GOOD[:3] + NOT_CONCISE[:3] + NOT_CLEAR[:2]
+    _warehouse_with(home, [(f"p{i}", t, None) for i, t in enumerate(titles)])
+    r = run_cli("flag", "--home", str(home.root), "--no-explain", "--json", str(tmp_path / "s.json"))
+    assert r.exit_code == 0, r.output
+    assert "scorer: stacker" in r.output
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["model_version"] == f"{plain_model.config.version}+stacker-{st.digest[:8]}"
+    stored = _stored(home)
+    expected = st.predict(titles, model_defects(plain_model, titles))["low_quality"]
+    np.testing.assert_allclose(stored.loc[[f"p{i}" for i in range(len(titles))], "low_quality_score"], expected, atol=1e-5)
+    flagged = stored[stored["flagged"]]
+    assert len(flagged) and (flagged["low_quality_score"] >= st.threshold).all()
+    for reasons in flagged["reasons"].map(json.loads):
+        model_part = [x for x in reasons if x["code"].startswith("MODEL_")]
+        assert model_part and all("factors" in x and "; why: " in x["message"] for x in model_part)
+        for f in (f for x in model_part for f in x["factors"]):
+            assert f["feature"] in Stacker.load(model_dir).features and f["contribution"] > 0 and f["label"]
+    stuffed = json.loads(stored.loc["p3", "reasons"])  # "Dog Bed Pet Bed ... Dog ..." keeps its rule code too
+    assert "REPEATED_WORDS" in {x["code"] for x in stuffed}
+    # the model alone is still available, and is a different scoring version (re-scores everything)
+    alone = load_model(home, stacker=False)
+    assert alone.scoring_version == plain_model.config.version
+    assert score_warehouse(home, alone, progress=False, log=lambda m: None)["n_rescored"] == len(titles)
+
+
+def test_scoring_version_changes_with_the_stacker(trained, tmp_path):
+    from assess.listing.score import load_model, score_warehouse
+    from assess.listing.stack import Stacker
+
+    home, model_dir = _home_with_model_copy(trained, tmp_path / "ver")
+    _fit_stacker(model_dir, c=0.5)
+    _warehouse_with(home, [(f"p{i}", t, None) for i, t in enumerate(GOOD[:3] + NOT_CONCISE[:2])])
+    first = load_model(home)
+    assert score_warehouse(home, first, progress=False, log=lambda m: None)["n_rescored"] == 5
+    assert score_warehouse(home, first, progress=False, log=lambda m: None)["n_reused"] == 5
+    first_version = first.scoring_version
+    _fit_stacker(model_dir, c=0.05, model=first)  # refitted: other coefficients, other digest
+    second = first
+    second.stacker = Stacker.load(model_dir, first.config.version)
+    assert second.scoring_version != first_version
+    assert score_warehouse(home, second, progress=False, log=lambda m: None)["n_rescored"] == 5
+
+
+def test_a_broken_or_foreign_stacker_is_a_clear_error_and_none_means_the_model_alone(trained, tmp_path):
+    home, model_dir = _home_with_model_copy(trained, tmp_path / "bad")
+    r = run_cli("flag", "--input", str(_titles_csv(tmp_path)), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 0 and "scorer: model alone" in r.output and "no stacker.json" in r.output
+    (model_dir / "stacker.json").write_text("{not json", encoding="utf-8")
+    r = run_cli("flag", "--input", str(_titles_csv(tmp_path)), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 3 and "stacker.json" in r.output and "not readable JSON" in r.output
+    assert "Traceback" not in r.output
+    st, _ = _fit_stacker(model_dir)
+    d = json.loads((model_dir / "stacker.json").read_text())
+    d["heads"]["not_clear"]["coef"] = d["heads"]["not_clear"]["coef"][:3]
+    (model_dir / "stacker.json").write_text(json.dumps(d), encoding="utf-8")
+    r = run_cli("flag", "--input", str(_titles_csv(tmp_path)), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 3 and "head 'not_clear'" in r.output
+    st.info["model_version"] = "listing-someone-else"
+    st.save(model_dir)
+    r = run_cli("flag", "--input", str(_titles_csv(tmp_path)), "--output", str(tmp_path / "o.csv"), "--home", str(home.root))
+    assert r.exit_code == 3 and "fitted for model listing-someone-else" in r.output
+
+
+def _titles_csv(tmp_path):
+    path = tmp_path / "titles.csv"
+    pd.DataFrame({"title": GOOD[:2] + NOT_CONCISE[:2]}).to_csv(path, index=False)
+    return path
+
+
+def test_train_stack_fits_only_the_stacker_and_keeps_it_only_if_it_wins(trained, tmp_path):
+    from assess.listing.stack import decide
+
+    home, model_dir = _home_with_model_copy(trained, tmp_path / "fit")
+    data = tmp_path / "team.csv"
+    tiny_frame().to_csv(data, index=False)
+    r = run_cli("train", "--stack", str(data), "--home", str(home.root), "--json", str(tmp_path / "r.json"))
+    assert r.exit_code == 0, r.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["n"] == len(tiny_frame()) and "out-of-fold AUC" in report["decision"] or "too few" in report["decision"]
+    assert (model_dir / "stacker.json").exists() == report["kept"]
+    card = json.loads((model_dir / "model_card.json").read_text())
+    assert card["stacker"]["decision"] == report["decision"] and card["scorer"].startswith(
+        "stacker" if report["kept"] else "model alone")
+    assert "## Scorer" in (model_dir / "MODEL_CARD.md").read_text()
+    assert "active scorer:" in r.output
+    assert run_cli("train", "--stack", str(data), "--data", str(data), "--home", str(home.root)).exit_code == 2
+    # the keep rule (the protocol's): not worse on any judged head, better on one
+    cv = lambda m, s, pos=20: {"model": m, "stacker": s, "positives": pos, "n": 100}  # noqa: E731
+    assert decide({"not_concise": cv(0.8, 0.9), "not_clear": cv(0.6, 0.61)})[0]
+    assert not decide({"not_concise": cv(0.8, 0.9), "not_clear": cv(0.6, 0.5)})[0]
+    assert decide({"not_concise": cv(0.8, 0.9), "not_clear": cv(0.6, 0.1, pos=2)})[0]  # too few to judge: ignored
+    assert not decide({"not_concise": cv(0.8, 0.9, pos=3)})[0]

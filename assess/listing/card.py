@@ -109,6 +109,16 @@ def before_after_table(effect: dict[str, Any] | None) -> list[str]:
     return lines + [""]
 
 
+def scorer_section(card: dict[str, Any]) -> list[str]:
+    """Markdown section: which scorer ``shopgov flag`` uses with this model (stacker or model alone)."""
+    scorer = card.get("scorer") or f"model alone ({card['model_version']}; no stacker fitted)"
+    lines = ["## Scorer", "", f"Active scorer: {scorer}.", ""]
+    st = card.get("stacker")
+    if st:
+        lines += [f"Last stacker fit ({st['source']}, {st['n']} titles): {st['decision']}.", ""]
+    return lines
+
+
 def render_markdown(card: dict[str, Any]) -> str:
     """The human-readable model card."""
     d, cal, thr = card["data"], card["calibration"], card["threshold"]
@@ -151,6 +161,7 @@ def render_markdown(card: dict[str, Any]) -> str:
             lines += ["Robustness on real titles: " + ", ".join(
                 f"{k} flip rate {_fmt(real['robustness'][k]['flip_rate'])}" for k in ("case", "typo", "reorder")) + ".", ""]
     lines += before_after_table(card.get("labels_before_after"))
+    lines += scorer_section(card)
     if rob:
         lines += ["## Robustness", "",
                   f"Flip rate of the flag under small perturbations ({rob.get('n')} validation titles): "

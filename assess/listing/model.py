@@ -105,6 +105,20 @@ class ListingModel:
         self.config = config
         self.path = path
         self.quantized = quantized
+        self.stacker: Any = None  # a stack.Stacker over this model's outputs, set by score.load_model
+
+    @property
+    def scoring_version(self) -> str:
+        """What a stored score depends on besides the listing: the model version, plus the
+        stacker's digest when one is active (a refitted stacker re-scores every listing)."""
+        if self.stacker is None:
+            return self.config.version
+        return f"{self.config.version}+stacker-{self.stacker.digest[:8]}"
+
+    @property
+    def threshold(self) -> float:
+        """The flag threshold of the active scorer (the stacker's when there is one)."""
+        return float(self.stacker.threshold if self.stacker is not None else self.config.threshold)
 
     # ---- construction -------------------------------------------------------------------
     @classmethod

@@ -33,27 +33,53 @@ from .rules import REASON_CODES, rule_reasons
 
 OUTPUT_COLUMNS = ["low_quality_score", "clarity_score", "conciseness_score", "flagged", "reasons", "language"]
 
-def load_model(home: Home, version: str | None = None, fast: bool = True) -> ListingModel:
-    """The latest (or named) trained model of ``home``; the int8 fast path unless ``fast=False``."""
+def load_model(home: Home, version: str | None = None, fast: bool = True, stacker: bool = True) -> ListingModel:
+    """The latest (or named) trained model of ``home``; the int8 fast path unless ``fast=False``.
+
+    With the model's ``stacker.json`` (:mod:`.stack`) attached as its scorer unless
+    ``stacker=False``; an unusable stacker file raises :class:`~.stack.StackerError`.
+    """
+    from .model import CONFIG_FILE, ModelConfig
+    from .stack import Stacker
     from .train import resolve_model_dir
 
-    return ListingModel.load(resolve_model_dir(home, version), fast=fast)
+    path = resolve_model_dir(home, version)
+    config = ModelConfig.from_dict(json.loads((path / CONFIG_FILE).read_text(encoding="utf-8")))
+    scorer = Stacker.load(path, config.version) if stacker else None  # a bad stacker fails before the model loads
+    model = ListingModel.load(path, fast=fast)
+    model.stacker = scorer
+    return model
+
+
+def scorer_description(model: ListingModel) -> str:
+    """Which scorer is active: the stacker (with its provenance) or the model alone."""
+    from .stack import describe
+
+    return describe(model.stacker, model.config.version)
 
 
 def _model_reasons(clarity: float, concise: float, tokens: list[dict[str, Any]],
-                   explained: bool = False) -> list[dict[str, str]]:
+                   explained: bool = False, factors: dict[str, list[dict[str, Any]]] | None = None,
+                   ) -> list[dict[str, Any]]:
+    """The model's reason(s) for a flag. ``factors`` (the stacker's, per head ``clarity`` /
+    ``conciseness``): the features behind the probability, in plain words with their log-odds
+    contributions, e.g. ``why: many words (24) +1.2, repeated word 'bed' ×3 +0.8``."""
     words = ", ".join(f"'{t['token']}'" for t in tokens[:5])
     tail = f"; most influential words: {words}" if words else \
         ("; no single word stands out: information is missing or the problem spans several words" if explained else "")
-    out = []
+    out: list[dict[str, Any]] = []
     weak_clarity = clarity < 0.5 or (concise >= 0.5 and clarity <= concise)
     weak_concise = concise < 0.5 or not weak_clarity
-    if weak_clarity:
-        out.append({"code": "MODEL_LOW_CLARITY",
-                    "message": f"{REASON_CODES['MODEL_LOW_CLARITY']} (P(clear) = {clarity:.2f}{tail})"})
-    if weak_concise:
-        out.append({"code": "MODEL_LOW_CONCISENESS",
-                    "message": f"{REASON_CODES['MODEL_LOW_CONCISENESS']} (P(concise) = {concise:.2f}{tail})"})
+    for weak, code, head, p, name in ((weak_clarity, "MODEL_LOW_CLARITY", "clarity", clarity, "clear"),
+                                      (weak_concise, "MODEL_LOW_CONCISENESS", "conciseness", concise, "concise")):
+        if not weak:
+            continue
+        f = (factors or {}).get(head) or []
+        why = "; why: " + ", ".join(f"{x['label']} {x['contribution']:+.1f}" for x in f) if f else ""
+        reason: dict[str, Any] = {"code": code, "message": f"{REASON_CODES[code]} (P({name}) = {p:.2f}{why}{tail})"}
+        if factors is not None:
+            reason["factors"] = f
+        out.append(reason)
     return out
 
 
@@ -82,10 +108,24 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
     languages = detect_languages(titles)
     routed = np.array([supported(lang) for lang in languages], dtype=bool)
     has_title = (titles != "").to_numpy() & routed  # titles the (English) model judges
-    uniq, inverse = np.unique(titles[has_title].to_numpy().astype(str), return_inverse=True)
-    threshold = float(model.config.threshold)
+    rules = [rule_reasons(t, d) for t, d in zip(titles, descs, strict=True)]  # once per row
+    judged = np.flatnonzero(has_title)
+    uniq, first, inverse = np.unique(titles[has_title].to_numpy().astype(str), return_index=True, return_inverse=True)
+    threshold = model.threshold
     with tqdm(total=len(uniq), desc=desc, unit="title", disable=not progress) as bar:
         pred = model.predict(list(uniq), batch_size=batch_size, progress=bar)
+    base_low = pred["low_quality"]  # the model's own score: what word occlusion explains
+    stacker, features_u = model.stacker, None
+    if stacker is not None and len(uniq):
+        from .stack import title_features
+
+        # the rule codes the stacker reads depend on the title only: any row with the title will do
+        features_u = title_features(list(uniq), [rules[judged[i]] for i in first])
+        stacked = stacker.predict(list(uniq), {"not_clear": 1 - pred["clarity"], "not_concise": 1 - pred["conciseness"]},
+                                  reasons=[rules[judged[i]] for i in first])
+        pred = {"clarity": 1 - stacked["not_clear"], "conciseness": 1 - stacked["not_concise"],
+                "low_quality": stacked["low_quality"], "model_clarity": pred["clarity"],
+                "model_conciseness": pred["conciseness"]}
     flagged_u = pred["low_quality"] >= threshold
     tokens_u: list[list[dict[str, Any]]] = [[] for _ in uniq]
     explained_u = np.zeros(len(uniq), dtype=bool)
@@ -97,7 +137,7 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
         with tqdm(total=len(idx), desc="explaining flags", unit="title", disable=not progress) as bar:
             for k in range(0, len(idx), chunk):
                 part = idx[k : k + chunk]
-                tops = occlusion(model, list(uniq[part]), base_scores=pred["low_quality"][part],
+                tops = occlusion(model, list(uniq[part]), base_scores=base_low[part],
                                  batch_size=max(batch_size, 128))
                 for i, top in zip(part, tops, strict=True):
                     tokens_u[i] = top
@@ -119,15 +159,22 @@ def score_frame(model: ListingModel, df: pd.DataFrame, batch_size: int = 64, exp
     unsupported = (titles != "").to_numpy() & ~routed
     low[unsupported] = clar[unsupported] = conc[unsupported] = np.nan
     flagged[unsupported] = False
-    for r, (title, desc) in enumerate(zip(titles, descs, strict=True)):
-        rr = rule_reasons(title, desc)
+    factors_u: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    if stacker is not None:
+        for i in np.flatnonzero(flagged_u):
+            factors_u[int(i)] = {
+                head: stacker.factors(str(uniq[i]), defect, float(1 - pred[f"model_{head}"][i]), features_u[i])
+                for head, defect in (("clarity", "not_clear"), ("conciseness", "not_concise"))}
+    for r in range(len(titles)):
+        rr = rules[r]
         if unsupported[r]:
             rr = [x for x in rr if x["code"] in LANGUAGE_AGNOSTIC_CODES] + [{
                 "code": "UNSUPPORTED_LANGUAGE",
                 "message": f"{REASON_CODES['UNSUPPORTED_LANGUAGE']}; detected language: {languages[r]}"}]
         toks = tokens_u[pos[r]] if pos[r] >= 0 else []
         if flagged[r] and pos[r] >= 0:
-            rr = _model_reasons(float(clar[r]), float(conc[r]), toks, bool(explained_u[pos[r]])) + rr
+            rr = _model_reasons(float(clar[r]), float(conc[r]), toks, bool(explained_u[pos[r]]),
+                                factors_u.get(int(pos[r])) if stacker is not None else None) + rr
         reasons.append(rr)
         top_tokens.append(toks)
     out = pd.DataFrame({
@@ -189,8 +236,9 @@ def score_file(model: ListingModel, input_path: str | Path, output_path: str | P
     out["reasons"] = [json.dumps(r, ensure_ascii=False) if as_text else r for r in scored["reasons"]]
     out["language"] = scored["language"].to_numpy()
     _write_table(out, output_path)
-    return {"input": str(input_path), "output": str(output_path), "model_version": model.config.version,
-            "n_scored": len(out), "n_flagged": int(scored["flagged"].sum()), "threshold": model.config.threshold,
+    return {"input": str(input_path), "output": str(output_path), "model_version": model.scoring_version,
+            "scorer": scorer_description(model),
+            "n_scored": len(out), "n_flagged": int(scored["flagged"].sum()), "threshold": model.threshold,
             "explained_titles": scored.attrs.get("explained", 0),
             "seconds": round(seconds, 3), "listings_per_second": round(len(out) / max(seconds, 1e-9), 1)}
 
@@ -313,15 +361,18 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
     if products.empty:
         log("the warehouse has no products to score")
     set_threads()
-    version = model.config.version
+    version = model.scoring_version  # model version (+ stacker digest): stored scores of another one are re-scored
     started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
     products["k"] = np.arange(len(products))  # row identity: product ids may repeat (a defect checks report)
+    stages = {"read_products": time.perf_counter() - t0}
     reuse = _reusable_hashes(home, version, products["input_hash"]) if incremental else \
         np.zeros(len(products), dtype=bool)
     todo = products[~reuse].reset_index(drop=True)
     texts = _product_texts(home, todo) if len(todo) else pd.DataFrame(columns=["title", "description"])
+    stages["find_changed"] = time.perf_counter() - t0 - sum(stages.values())
     fresh, attrs = _scored_rows(model, todo, texts, batch_size, explain, progress, explain_limit)
+    stages["score_changed"] = time.perf_counter() - t0 - sum(stages.values())
     run_id = f"lst-{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     meta = products[["product_id", "seller_id", "sku", "category_id", "input_hash"]].astype("string").assign(
         k=products["k"].to_numpy())
@@ -362,20 +413,23 @@ def score_warehouse(home: Home, model: ListingModel, batch_size: int = 64, expla
         n_flagged = w.execute("SELECT count(*) FILTER (WHERE flagged) FROM listing_scores").fetchone()[0]
         seconds = time.perf_counter() - t0
         w.execute(insert_sql("listing_runs"),
-                  [run_id, version, started, len(products), n_flagged, float(model.config.threshold), seconds])
+                  [run_id, version, started, len(products), n_flagged, model.threshold, seconds])
         reason_counts = dict(w.execute("""
             SELECT r.code, count(*) FROM (
               SELECT unnest(from_json(reasons, '[{"code":"VARCHAR","message":"VARCHAR"}]')) AS r
               FROM listing_scores) GROUP BY r.code ORDER BY count(*) DESC""").fetchall())
         w.execute("COMMIT")
+    stages["write_results"] = time.perf_counter() - t0 - sum(stages.values())
     n = len(products)
     return {"run_id": run_id, "model_version": version, "n_scored": n, "n_flagged": int(n_flagged),
             "n_rescored": len(todo), "n_reused": int(reuse.sum()), "incremental": incremental,
-            "flagged_share": round(n_flagged / max(n, 1), 4), "threshold": model.config.threshold,
+            "flagged_share": round(n_flagged / max(n, 1), 4), "threshold": model.threshold,
+            "scorer": scorer_description(model),
             "explained_titles": attrs["explained"], "flagged_titles": attrs["flagged_distinct"],
             "seconds": round(seconds, 2), "listings_per_second": round(n / max(seconds, 1e-9), 1),
             "rescored_per_second": round(len(todo) / max(seconds, 1e-9), 1),
-            "reason_counts": reason_counts, "results": str(home.results)}
+            "reason_counts": reason_counts, "results": str(home.results),
+            "stages": {k: round(v, 2) for k, v in stages.items()}}
 
 
 def explain_title(model: ListingModel, title: str, top_k: int = 5) -> list[dict[str, Any]]:
@@ -404,14 +458,14 @@ def explain_listings(home: Home, model: ListingModel, product_ids: list[str] | N
             con.register("ids", pd.DataFrame({"product_id": pd.Series(product_ids, dtype="string")}))
             rows = con.execute("SELECT product_id, clarity_score, conciseness_score, flagged, reasons FROM "
                                "listing_scores SEMI JOIN ids USING (product_id) WHERE model_version = ?",
-                               [model.config.version]).df()
+                               [model.scoring_version]).df()
         else:
             rows = con.execute(
                 "SELECT product_id, input_hash, clarity_score, conciseness_score, flagged, reasons FROM listing_scores "
                 "WHERE flagged AND model_version = ? AND clarity_score IS NOT NULL "
                 "AND coalesce(json_array_length(top_tokens), 0) = 0 "
                 "ORDER BY low_quality_score DESC, product_id LIMIT ?",
-                [model.config.version, int(top_n or 0)]).df()
+                [model.scoring_version, int(top_n or 0)]).df()
     finally:
         con.close()
     rows = rows[rows["clarity_score"].notna()].reset_index(drop=True)
@@ -424,7 +478,10 @@ def explain_listings(home: Home, model: ListingModel, product_ids: list[str] | N
     for r, top in zip(rows.itertuples(), tops, strict=True):
         reasons = json.loads(r.reasons) if isinstance(r.reasons, str) else list(r.reasons or [])
         rules = [x for x in reasons if not str(x.get("code", "")).startswith("MODEL_")]
-        model_part = _model_reasons(float(r.clarity_score), float(r.conciseness_score), top, True) if r.flagged else []
+        factors = {head: x.get("factors") or [] for x in reasons for code, head in
+                   (("MODEL_LOW_CLARITY", "clarity"), ("MODEL_LOW_CONCISENESS", "conciseness")) if x.get("code") == code}
+        model_part = _model_reasons(float(r.clarity_score), float(r.conciseness_score), top, True,
+                                    factors if model.stacker is not None else None) if r.flagged else []
         new_reasons.append(json.dumps(model_part + rules, ensure_ascii=False))
     upd = pd.DataFrame({"product_id": rows["product_id"].astype("string"),
                         "top_tokens": [json.dumps(t, ensure_ascii=False) for t in tops], "reasons": new_reasons})
@@ -433,11 +490,11 @@ def explain_listings(home: Home, model: ListingModel, product_ids: list[str] | N
         w.register("upd", upd)
         w.execute("""UPDATE listing_scores s SET top_tokens = CAST(u.top_tokens AS JSON),
                      reasons = CAST(u.reasons AS JSON) FROM upd u
-                     WHERE s.product_id = u.product_id AND s.model_version = ?""", [model.config.version])
+                     WHERE s.product_id = u.product_id AND s.model_version = ?""", [model.scoring_version])
         w.unregister("upd")
         w.execute("COMMIT")
     return {"explained": len(upd), "product_ids": upd["product_id"].tolist()}
 
 
 __all__ = ["DEFAULT_EXPLAIN_LIMIT", "HASH_SQL", "OUTPUT_COLUMNS", "explain_listings", "explain_title", "input_hash",
-           "load_model", "score_file", "score_frame", "score_warehouse"]
+           "load_model", "score_file", "score_frame", "score_warehouse", "scorer_description"]

@@ -32,6 +32,15 @@ def train(
         "--from-labels", help="Also fine-tune on the analysts' stored labels (training split only).")] = False,
     extra_data: Annotated[Path | None, typer.Option(
         "--extra-data", help="Another labelled file added to the training split (e.g. a team's QC labels).")] = None,
+    stack: Annotated[Path | None, typer.Option(
+        "--stack", help="Fit only the calibrated stacker (model + title features) of an existing model "
+                        "(--version, default latest) on this labelled file; no fine-tuning. Kept only if its "
+                        "out-of-fold AUC beats the model alone.")] = None,
+    stack_from_labels: Annotated[bool, typer.Option(
+        "--stack-from-labels", help="Fit only the stacker of an existing model on the analysts' stored labels "
+                                    "(with --stack: on both).")] = False,
+    version: Annotated[str | None, typer.Option(
+        help="With --stack / --stack-from-labels: the model to fit the stacker for (default: latest).")] = None,
     home: HomeOption = None,
     json_out: JsonOption = None,
 ) -> None:
@@ -40,9 +49,16 @@ def train(
     def body() -> int:
         from assess.listing.train import TrainConfig, load_card, resolve_model_dir
         from assess.listing.train import train as train_model
-        from governance.errors import ShopgovError
+        from governance.errors import ShopgovError, UsageError
 
         h = resolve_home(home)
+        if stack is not None or stack_from_labels:
+            if data is not None or from_labels or extra_data is not None:
+                raise UsageError("--stack / --stack-from-labels fit only the stacker of an existing model; "
+                                 "run them without --data, --from-labels or --extra-data")
+            return fit_stacker(h, stack, stack_from_labels, version, json_out)
+        if version is not None:
+            raise UsageError("--version goes with --stack / --stack-from-labels")
         if if_missing:
             try:
                 path = resolve_model_dir(h)
@@ -73,6 +89,7 @@ def train(
             console.print(f"flag accuracy on {name.replace('_', ' ')}: before "
                           f"{'—' if before is None else f'{before:.3f}'} ({effect['before_model'] or 'no model'}), "
                           f"after {effect['after'][name]['flag_accuracy']:.3f}", highlight=False)
+        stacked = stack_on_validation(h, card, data, cfg) if data is not None else None
         console.print(f"threshold {card['threshold']['value']:.3f}; card: "
                       f"{escape(str(h.models / card['model_version'] / 'MODEL_CARD.md'))}", highlight=False, soft_wrap=True)
         write_json(json_out, {"model_version": card["model_version"], "trained": True,
@@ -82,10 +99,59 @@ def train(
                               "robustness": card["robustness"], "fast_path": card["fast_path"],
                               "real_titles": card.get("real_titles"),
                               "labels_before_after": card.get("labels_before_after"),
-                              "train_seconds": card["train_seconds"]})
+                              "train_seconds": card["train_seconds"], "stacker": stacked})
         return EXIT_OK
 
     run(body, outputs={"--json": json_out})
+
+
+def _print_stacker(report: dict) -> None:
+    cv = "; ".join(f"{k}: model {v['model']:.3f}, stacker {v['stacker']:.3f}"
+                   for k, v in report["out_of_fold_auc"].items() if v["model"] == v["model"])
+    plain(f"stacker on {report['source']} ({report['n']} titles; out-of-fold AUC {cv or 'not measurable'}): "
+          f"{report['decision']}")
+
+
+def stack_on_validation(h, card: dict, data: Path, cfg) -> dict:
+    """After ``--data FILE``: fit the stacker on FILE's validation split (rows the model was not fine-tuned on)."""
+    from assess.listing.data import load_labelled, stratified_split, subsample
+    from assess.listing.stack import fit_for_model
+
+    df = subsample(load_labelled(data), cfg.max_samples, seed=cfg.seed)
+    _, val = stratified_split(df, cfg.val_fraction, seed=cfg.seed)
+    report = fit_for_model(h.models / card["model_version"], val, f"validation split of {data.name}")
+    _print_stacker(report)
+    return report
+
+
+def fit_stacker(h, stack: Path | None, from_labels: bool, version: str | None, json_out) -> int:
+    """``shopgov train --stack FILE`` / ``--stack-from-labels``: the stacker only, for an existing model."""
+    import pandas as pd
+
+    from assess.listing.labels import training_frame
+    from assess.listing.stack import Stacker, describe, fit_for_model
+    from assess.listing.train import resolve_model_dir
+    from governance.errors import UsageError
+
+    path = resolve_model_dir(h, version)
+    check_labelled_files({"--stack": stack})
+    parts, names = [], []
+    if stack is not None:
+        from assess.listing.data import load_labelled
+
+        parts.append(load_labelled(stack)[["title", "clarity", "conciseness"]])
+        names.append(stack.name)
+    if from_labels:
+        lab = training_frame(h)
+        if lab.empty:
+            raise UsageError("no analyst labels stored yet: confirm, reject or relabel flags first")
+        parts.append(lab[["title", "clarity", "conciseness"]])
+        names.append(f"{len(lab)} analyst labels")
+    report = fit_for_model(path, pd.concat(parts, ignore_index=True), " + ".join(names))
+    _print_stacker(report)
+    plain(f"active scorer: {describe(Stacker.load(path, path.name), path.name)}")
+    write_json(json_out, report)
+    return EXIT_OK
 
 
 def check_labelled_files(files: dict[str, Path | None]) -> None:
@@ -133,8 +199,10 @@ def flag(
         frame = read_listings(input_file, output_file) if input_file is not None else None  # before the model
         model = load_model(h, version, fast=not fp32)
         from assess.listing.model import set_threads
+        from assess.listing.score import scorer_description
 
         set_threads()
+        plain(f"scorer: {scorer_description(model)}")
         if input_file is not None:
             summary = score_file(model, input_file, output_file, batch_size=batch_size, explain=not no_explain,
                                  explain_limit=explain_top, frame=frame)
