@@ -348,6 +348,42 @@ def fit_for_model(model_dir: str | Path, frame: Any, source: str, model: Any = N
     return report
 
 
+def fit_from_sources(home: Any, model_dir: str | Path, file: Path | None = None,
+                     from_labels: bool = False) -> dict[str, Any]:
+    """``shopgov train --stack FILE`` / ``--stack-from-labels``: :func:`fit_for_model` on a team's
+    labelled file, the analysts' stored labels, or both."""
+    import pandas as pd
+
+    from governance.errors import UsageError
+
+    from .data import load_labelled
+    from .labels import training_frame
+
+    parts, names = [], []
+    if file is not None:
+        parts.append(load_labelled(file)[["title", "clarity", "conciseness"]])
+        names.append(Path(file).name)
+    if from_labels:
+        lab = training_frame(home)
+        if lab.empty:
+            raise UsageError("no analyst labels stored yet: confirm, reject or relabel flags first")
+        parts.append(lab[["title", "clarity", "conciseness"]])
+        names.append(f"{len(lab)} analyst labels")
+    if not parts:
+        raise UsageError("give a labelled file (--stack FILE) or --stack-from-labels")
+    return fit_for_model(model_dir, pd.concat(parts, ignore_index=True), " + ".join(names))
+
+
+def fit_on_validation(model_dir: str | Path, data: Path, cfg: Any) -> dict[str, Any]:
+    """After ``shopgov train --data FILE``: :func:`fit_for_model` on FILE's validation split, the
+    rows the model was not fine-tuned on (the same split training used)."""
+    from .data import load_labelled, stratified_split, subsample
+
+    df = subsample(load_labelled(data), cfg.max_samples, seed=cfg.seed)
+    _, val = stratified_split(df, cfg.val_fraction, seed=cfg.seed)
+    return fit_for_model(model_dir, val, f"validation split of {Path(data).name}")
+
+
 def describe(stacker: Stacker | None, model_version: str) -> str:
     """One line saying which scorer is active (for ``shopgov flag`` and the model card)."""
     if stacker is None:
@@ -358,4 +394,5 @@ def describe(stacker: Stacker | None, model_version: str) -> str:
 
 
 __all__ = ["FEATURES", "STACKER_FILE", "Stacker", "StackerError", "cross_val_auc", "decide", "describe",
+           "fit_from_sources", "fit_on_validation",
            "feature_matrix", "fit_for_model", "model_defects", "targets_of", "title_features"]

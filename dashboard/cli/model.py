@@ -114,40 +114,21 @@ def _print_stacker(report: dict) -> None:
 
 def stack_on_validation(h, card: dict, data: Path, cfg) -> dict:
     """After ``--data FILE``: fit the stacker on FILE's validation split (rows the model was not fine-tuned on)."""
-    from assess.listing.data import load_labelled, stratified_split, subsample
-    from assess.listing.stack import fit_for_model
+    from assess.listing.stack import fit_on_validation
 
-    df = subsample(load_labelled(data), cfg.max_samples, seed=cfg.seed)
-    _, val = stratified_split(df, cfg.val_fraction, seed=cfg.seed)
-    report = fit_for_model(h.models / card["model_version"], val, f"validation split of {data.name}")
+    report = fit_on_validation(h.models / card["model_version"], data, cfg)
     _print_stacker(report)
     return report
 
 
 def fit_stacker(h, stack: Path | None, from_labels: bool, version: str | None, json_out) -> int:
     """``shopgov train --stack FILE`` / ``--stack-from-labels``: the stacker only, for an existing model."""
-    import pandas as pd
-
-    from assess.listing.labels import training_frame
-    from assess.listing.stack import Stacker, describe, fit_for_model
+    from assess.listing.stack import Stacker, describe, fit_from_sources
     from assess.listing.train import resolve_model_dir
-    from governance.errors import UsageError
 
     path = resolve_model_dir(h, version)
     check_labelled_files({"--stack": stack})
-    parts, names = [], []
-    if stack is not None:
-        from assess.listing.data import load_labelled
-
-        parts.append(load_labelled(stack)[["title", "clarity", "conciseness"]])
-        names.append(stack.name)
-    if from_labels:
-        lab = training_frame(h)
-        if lab.empty:
-            raise UsageError("no analyst labels stored yet: confirm, reject or relabel flags first")
-        parts.append(lab[["title", "clarity", "conciseness"]])
-        names.append(f"{len(lab)} analyst labels")
-    report = fit_for_model(path, pd.concat(parts, ignore_index=True), " + ".join(names))
+    report = fit_from_sources(h, path, stack, from_labels)
     _print_stacker(report)
     plain(f"active scorer: {describe(Stacker.load(path, path.name), path.name)}")
     write_json(json_out, report)
