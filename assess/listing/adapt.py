@@ -161,14 +161,17 @@ def adapt_encoder(titles: list[str], out_dir: str | Path, cfg: AdaptConfig | Non
                 order += rng.permutation(len(ids)).tolist()
             idx, order = order[:batch_size], order[batch_size:]
             batch = collator([{"input_ids": ids[i]} for i in idx])
-            out = mlm(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=batch["labels"])
-            out.loss.backward()
+            loss = _masked_loss(mlm, batch)
+            loss.backward()
             torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
             opt.step()
             sched.step()
             opt.zero_grad(set_to_none=True)
-            losses.append(float(out.loss.detach()))
+            losses.append(float(loss.detach()))
             bar.update(task, advance=1, loss=f"loss {np.mean(losses[-20:]):.3f}")
+            if log and progress and not bar.console.is_terminal and len(losses) % max(1, cfg.steps // 6) == 0:
+                log(f"adaptation step {len(losses)}/{cfg.steps}: loss {np.mean(losses[-20:]):.3f} "
+                    f"({time.perf_counter() - t0:.0f} s)")  # a log file gets no live bar
     mlm.eval()
     encoder = BertModel.from_pretrained(str(base))  # keeps the package's pooler, which MLM never trains
     result = encoder.load_state_dict(mlm.bert.state_dict(), strict=False)
@@ -190,6 +193,19 @@ def adapt_encoder(titles: list[str], out_dir: str | Path, cfg: AdaptConfig | Non
     if log:
         log(f"adapted in {record['seconds']:.0f} s: MLM loss {record['loss_first']:.3f} → {record['loss_last']:.3f}")
     return record
+
+
+def _masked_loss(mlm: Any, batch: dict[str, Any]) -> Any:
+    """``BertForMaskedLM``'s loss, with the vocabulary projection only at the masked positions
+    (~15% of tokens: the same loss, several times less work than projecting every token)."""
+    import torch
+
+    hidden = mlm.bert(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+    labels = batch["labels"]
+    picked = labels != -100
+    if not bool(picked.any()):
+        return hidden.sum() * 0.0  # nothing masked in this batch: no signal, keeps the step count
+    return torch.nn.functional.cross_entropy(mlm.cls(hidden[picked]), labels[picked])
 
 
 def _progress(enabled: bool) -> Any:
