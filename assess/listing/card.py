@@ -119,6 +119,16 @@ def scorer_section(card: dict[str, Any]) -> list[str]:
     return lines
 
 
+def adaptation_lines(a: dict[str, Any] | None) -> list[str]:
+    """The model section's line on ``train --adapt`` (MLM pre-training on the warehouse's titles)."""
+    if not a:
+        return []
+    return [f"- Adapted before fine-tuning: masked-language-model pre-training on {a['titles']} distinct "
+            f"warehouse titles (of {a.get('distinct_titles_in_warehouse', a['titles'])}), {a['steps']} steps "
+            f"(MLM loss {_fmt(a.get('loss_first'))} → {_fmt(a.get('loss_last'))}; MLM head {a.get('mlm_head')}); "
+            f"encoder kept in `{a.get('path')}/`."]
+
+
 def render_markdown(card: dict[str, Any]) -> str:
     """The human-readable model card."""
     d, cal, thr = card["data"], card["calibration"], card["threshold"]
@@ -133,7 +143,8 @@ def render_markdown(card: dict[str, Any]) -> str:
         f"- Max length {card['model_config']['max_length']} tokens (title only).",
         f"- Calibration: {cal['method']}; T(clarity) = {_fmt(cal['temperature']['clarity'])}, "
         f"T(conciseness) = {_fmt(cal['temperature']['conciseness'])}.",
-        f"- Threshold: {_fmt(thr['value'])} ({thr['rule']}).", "",
+        f"- Threshold: {_fmt(thr['value'])} ({thr['rule']}).",
+        *adaptation_lines(card.get("adaptation")), "",
         "## Data", "",
         f"- Source: `{d['source']}`, sha256 `{d['sha256']}`.",
         f"- {d['rows']} rows: {d['train']} train / {d['validation']} validation (stratified on both labels).",

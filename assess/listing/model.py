@@ -122,10 +122,11 @@ class ListingModel:
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
-    def from_base(cls, max_length: int = 48, seed: int = 13) -> ListingModel:
-        """The pre-trained encoder with a fresh two-output head (seeded)."""
+    def from_base(cls, max_length: int = 48, seed: int = 13, base: str | Path | None = None) -> ListingModel:
+        """The pre-trained encoder (or the one in folder ``base``, e.g. adapted by :mod:`.adapt`)
+        with a fresh two-output head (seeded)."""
         quiet_transformers()
-        path = base_model_path()
+        path = Path(base) if base is not None else base_model_path()
         torch.manual_seed(seed)
         net = BertForSequenceClassification.from_pretrained(
             str(path), num_labels=len(HEADS), problem_type="multi_label_classification"

@@ -28,6 +28,7 @@ from governance.errors import ShopgovError, UsageError
 from governance.paths import Home
 
 from . import card as card_mod
+from .adapt import AdaptConfig
 from .data import DEFAULT_DATA, data_hash, load_labelled, stratified_split, subsample
 from .evaluate import (
     Baselines,
@@ -41,6 +42,7 @@ from .evaluate import (
 from .model import HEADS, ListingModel, pad_batch, scores_from_probs, set_threads
 
 LATEST = "latest"
+ADAPTED_DIR = "adapted_encoder"  # the MLM-adapted encoder that `train --adapt` fine-tuned
 
 
 @dataclass
@@ -255,7 +257,8 @@ def _extra_rows(home: Home, from_labels: bool, extra_data: str | Path | pd.DataF
 
 def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainConfig | None = None,
           progress: bool = True, log: Callable[[str], None] = print, *, from_labels: bool = False,
-          extra_data: str | Path | pd.DataFrame | None = None, extra_weight: int = 3) -> dict[str, Any]:
+          extra_data: str | Path | pd.DataFrame | None = None, extra_weight: int = 3,
+          adapt: AdaptConfig | None = None) -> dict[str, Any]:
     """Train, evaluate and save a listing model under ``home.models``; return its card.
 
     ``data``: the labelled set (default: the bundled generated titles; a team's CSV / JSONL /
@@ -263,7 +266,9 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     analysts' stored labels (:mod:`.labels`), and ``extra_data``: add another labelled file;
     both only to the training split (validation, calibration and threshold stay on ``data``),
     each row repeated ``extra_weight`` times so a few hundred labels count next to thousands
-    of generated titles.
+    of generated titles. ``adapt``: first continue MiniLM's masked-language-model pre-training
+    on the warehouse's own titles (:mod:`.adapt`), then fine-tune that encoder; it is kept in
+    the model folder (``adapted_encoder/``) and the card's ``adaptation`` section.
     """
     cfg = cfg or TrainConfig()
     cfg.check()
@@ -290,7 +295,18 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     log(f"training on {len(train_df):,} titles, validating on {len(val_df):,} "
         f"(from {source}, {n_loaded:,} rows, sha256 {digest[:12]})")
 
-    model = ListingModel.from_base(max_length=cfg.max_length, seed=cfg.seed)
+    adaptation, adapted_dir = None, None
+    if adapt is not None:
+        from .adapt import adapt_from_warehouse
+
+        adapt.check()
+        adapted_dir = home.ensure().models / f".adapt-{os.getpid()}"
+        shutil.rmtree(adapted_dir, ignore_errors=True)
+        adaptation = adapt_from_warehouse(home, adapted_dir, adapt, progress, log)
+    model = ListingModel.from_base(max_length=cfg.max_length, seed=cfg.seed, base=adapted_dir)
+    if adaptation is not None:
+        model.config.base_model += (f" + MLM adaptation on {adaptation['titles']:,} warehouse titles, "
+                                    f"{adaptation['steps']} steps")
     tr_ids, va_ids = model.encode(train_df["title"].tolist()), model.encode(val_df["title"].tolist())
     history = fine_tune(model, tr_ids, _labels(train_df), va_ids, _labels(val_df), cfg, progress, log)
 
@@ -361,11 +377,17 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
             history=history, metrics=metrics, robustness=robustness, fast_path=fast_path, real_titles=real,
             seconds=time.perf_counter() - started, labels_before_after=label_effect,
         )
+        if adapted_dir is not None:
+            shutil.move(adapted_dir, tmp_dir / ADAPTED_DIR)
+            card["adaptation"] = round_floats(adaptation | {"path": ADAPTED_DIR})
         card_mod.write_card(tmp_dir, card)
         os.replace(tmp_dir, home.models / version)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
+    finally:
+        if adapted_dir is not None:
+            shutil.rmtree(adapted_dir, ignore_errors=True)
     write_latest(home.models, version)
     log(f"saved model {version} to {home.models / version}")
     return card
