@@ -82,7 +82,7 @@ def e2e_server(tmp_path_factory):
 #: and light ones late let both finish together.
 HEAVY_FIRST = (
     "test_dashboard_e2e.py", "test_spark_engine.py", "test_pii_everywhere.py", "test_wheel_install.py", "test_dashboard_e2e_clean.py",
-    "test_listing_model.py", "test_anomalies.py", "test_dashboard_apptest.py", "test_checks.py",
+    "test_listing_model.py", "test_listing_adapt.py", "test_anomalies.py", "test_dashboard_apptest.py", "test_checks.py",
     "test_encryption.py", "test_maturity_metamorphic.py", "test_dashboard_incidents.py", "test_sites.py",
     "test_incidents.py", "test_check_cli.py", "test_security_review.py", "test_custom_config.py",
     "test_config_cli.py", "test_ingest.py",
