@@ -45,6 +45,21 @@ def home(tmp_path, monkeypatch) -> Home:
     return h
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """One torch thread: on a busy 2-core CI machine two spinning threads are many times slower."""
+    import torch
+
+    from assess.listing.model import set_threads
+
+    before = torch.get_num_threads()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHOPGOV_THREADS", "1")
+        set_threads(1)
+        yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for every browser test of this worker (each test opens its own contexts)."""

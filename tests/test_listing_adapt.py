@@ -14,7 +14,7 @@ from test_listing_model import GOOD, NOT_CONCISE, tiny_frame
 from typer.testing import CliRunner
 
 from assess.listing.adapt import AdaptConfig, adapt_encoder, warehouse_titles
-from assess.listing.model import ListingModel, base_model_path, set_threads
+from assess.listing.model import ListingModel, base_model_path
 from assess.listing.train import ADAPTED_DIR, resolve_model_dir
 from dashboard.cli import build_app
 from governance.paths import get_home
@@ -23,13 +23,9 @@ WAREHOUSE_TITLES = GOOD[:12] + NOT_CONCISE[:8] + [GOOD[0], "  " + GOOD[1] + " ",
 
 
 @pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SHOPGOV_THREADS", "1")
-        set_threads(1)
-        yield
-    torch.set_num_threads(before)
+def one_thread(one_torch_thread):
+    """One torch thread for the module (tests/conftest.py)."""
+    yield
 
 
 def run_cli(*args: str):

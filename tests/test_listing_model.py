@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.listing.data import load_labelled
-from assess.listing.model import ListingModel, set_threads
+from assess.listing.model import ListingModel
 from assess.listing.rules import heuristic_raw, rule_reasons
 from assess.listing.score import OUTPUT_COLUMNS, score_frame
 from assess.listing.train import (
@@ -83,16 +83,9 @@ TINY = TrainConfig(epochs=3, batch_size=8, lr=2e-4, max_length=32, evals_per_epo
 
 
 @pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """One torch thread: on a busy 2-core CI machine two spinning threads are many times slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SHOPGOV_THREADS", "1")
-        set_threads(1)
-        yield
-    torch.set_num_threads(before)
+def one_thread(one_torch_thread):
+    """One torch thread for the module (tests/conftest.py)."""
+    yield
 
 
 @pytest.fixture(scope="module")
