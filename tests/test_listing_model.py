@@ -221,6 +221,10 @@ def test_rule_reasons_and_heuristic():
     assert {"CONTACT_DETAILS"} <= {r["code"] for r in contact}
     text = json.dumps(contact)
     assert "5678" not in text and "seller@example.com" not in text
+    # a repeated e-mail address is not quoted word by word as "keyword stuffing"
+    stuffed = rule_reasons("Dog Bed jane.roe@example.org Dog Bed jane.roe@example.org")
+    shown = " ".join(r["message"] for r in stuffed if r["code"] == "REPEATED_WORDS")
+    assert "'dog'" in shown and not any(w in shown for w in ("jane", "roe", "example"))
     assert not codes("Lodge 10.25 Inch Cast Iron Skillet")
     assert heuristic_raw(NOT_CONCISE[0]) > heuristic_raw(GOOD[0])
 
@@ -635,6 +639,10 @@ def test_flag_with_a_stacker_uses_it_and_explains_per_feature(trained, tmp_path)
         for f in (f for x in model_part for f in x["factors"]):
             assert f["feature"] in Stacker.load(model_dir).features and f["contribution"] > 0 and f["label"]
     stuffed = json.loads(stored.loc["p3", "reasons"])  # "Dog Bed Pet Bed ... Dog ..." keeps its rule code too
+    # the factor that quotes a repeated word never quotes a piece of personal data
+    for head in ("not_clear", "not_concise"):
+        labels = " ".join(f["label"] for f in st.factors("jane.roe@example.org jane.roe@example.org bed", head, 0.9))
+        assert not any(w in labels for w in ("jane", "roe", "example")), labels
     assert "REPEATED_WORDS" in {x["code"] for x in stuffed}
     # the model alone is still available, and is a different scoring version (re-scores everything)
     alone = load_model(home, stacker=False)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from governance import pii_scan
 from governance.paths import bundled
 from governance.privacy import find_pii
 
@@ -107,6 +108,24 @@ def repeated_words(title: str, rules: RuleConfig | None = None) -> dict[str, int
     return {w: n for w, n in Counter(content).items() if n >= rules.thresholds["repeated_min"]}
 
 
+def quotable_repeats(title: str, rules: RuleConfig | None = None) -> dict[str, int]:
+    """The repeated words a reason may quote: those of the title with its personal data cut out.
+
+    A repeated e-mail address or handle would otherwise be quoted piecewise ('jane' ×2) to any
+    role that reads reasons; the count-based scores still use :func:`repeated_words`.
+    """
+    if not isinstance(title, str):
+        return {}
+    found = pii_scan.scan(title)
+    if found:
+        parts, pos = [], 0
+        for f in found:
+            parts.append(title[pos:f.start])
+            pos = f.end
+        title = " ".join([*parts, title[pos:]])
+    return repeated_words(title, rules)
+
+
 def heuristic_raw(title: str, rules: RuleConfig | None = None) -> float:
     """The plain length + repeated-word heuristic: higher means more likely padded or stuffed."""
     rules = rules or load_rules()
@@ -156,7 +175,7 @@ def rule_reasons(title: Any, description: Any = None) -> list[dict[str, str]]:
         out.append(_msg("TOO_SHORT", f"{n_words} words, {n_chars} characters"))
     if n_words > th["max_words"] or n_chars > th["max_chars"]:
         out.append(_msg("TOO_LONG", f"{n_words} words, {n_chars} characters"))
-    reps = repeated_words(text, rules)
+    reps = quotable_repeats(text, rules)
     if reps:
         shown = ", ".join(f"'{w}' ×{n}" for w, n in sorted(reps.items(), key=lambda kv: -kv[1])[:4])
         out.append(_msg("REPEATED_WORDS", shown))

@@ -26,7 +26,7 @@ import numpy as np
 
 from governance.errors import ShopgovError
 
-from .rules import load_rules, repeated_words, rule_reasons, words
+from .rules import load_rules, quotable_repeats, repeated_words, rule_reasons, words
 
 RULE_FEATURES = ("REPEATED_WORDS", "MISSING_PRODUCT_TYPE", "SPAM_TERMS", "ALL_CAPS", "TOO_LONG", "TOO_SHORT")
 FEATURES = ("model_logodds", "n_words", "n_chars", "max_repeat", *(f"rule_{c.lower()}" for c in RULE_FEATURES))
@@ -168,7 +168,7 @@ class Stacker:
         x = self._x(head, base, {head: np.array([model_prob])})
         z = self._z(head, x)[0]
         contrib = z * np.asarray(self.heads[head].coef)
-        reps = repeated_words(title) if isinstance(title, str) else {}
+        reps = quotable_repeats(title)
         word = f" '{max(reps, key=lambda w: reps[w])}'" if reps else ""
         out = []
         for i in np.argsort(-contrib):
