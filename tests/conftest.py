@@ -60,6 +60,18 @@ def one_torch_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture(autouse=True)
+def _cli_console_left_unbound():
+    """No test may leave the CLI's console bound to one stream: later tests' output would vanish."""
+    import sys
+
+    yield
+    common = sys.modules.get("dashboard.cli.common")
+    if common is not None and common.console._file is not None:
+        common.console._file = None
+        pytest.fail("the CLI console was left bound to a stream (set console.file and restored it?)")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for every browser test of this worker (each test opens its own contexts)."""

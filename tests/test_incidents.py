@@ -137,11 +137,8 @@ def _cli(home, *args):
 
     err = io.StringIO()
     argv = ["shopgov", "incidents", *args, "--home", str(home.root)]
-    with contextlib.redirect_stderr(err), pytest.MonkeyPatch.context() as mp:
+    with contextlib.redirect_stderr(err), pytest.MonkeyPatch.context() as mp:  # the CLI console follows sys.stderr
         mp.setattr(sys, "argv", argv)
-        from dashboard.cli import common
-
-        mp.setattr(common.console, "file", err)
         with pytest.raises(SystemExit) as done:
             main()
     return done.value.code, err.getvalue()

@@ -1,4 +1,5 @@
 import multiprocessing as mp
+import time
 
 import duckdb
 import pytest
@@ -66,7 +67,7 @@ def test_reader_sees_swapped_file_and_never_blocks_writer(home):
 def _hold_reader(path, started, stop):
     con = duckdb.connect(str(path), read_only=True)
     started.set()
-    stop.wait(20)
+    stop.wait(120)  # until the writer is done (the test sets stop)
     con.close()
 
 
@@ -77,7 +78,11 @@ def test_writer_succeeds_while_another_process_reads(home):
     p = ctx.Process(target=_hold_reader, args=(home.warehouse, started, stop))
     p.start()
     try:
-        assert started.wait(30)
+        # a spawned child imports this module first: on a loaded 2-core machine that can take long
+        deadline = time.monotonic() + 180
+        while not started.wait(1):
+            assert p.is_alive(), f"the reader process died (exit code {p.exitcode})"
+            assert time.monotonic() < deadline, "the reader process did not open the warehouse within 180 s"
         with atomic_write(home, home.warehouse, timeout=10) as con:
             con.execute("INSERT INTO categories (category_id, name, level, path, is_leaf) VALUES ('c9','Z',1,'Z',true)")
         assert _count(home.warehouse, "categories") == 1
