@@ -10,11 +10,7 @@ Writes ``bench/results/listing_throughput.md`` and ``.json``.
 
     .venv/bin/python -m bench.bench_listing [--home DIR] [--n 2000] [--batch-size 64] [--threads 2]
 
-``--nightly N [--changed 0.05]`` instead times an incremental nightly run over a synthetic
-catalogue of ``N`` distinct listings (real Walmart titles with a numeric suffix): a previous run
-of the same model version is stored (its rows are written directly, not scored, so only the
-nightly run is timed), ``changed`` of the titles are then edited, and ``score_warehouse`` runs;
-the peak memory of the process is reported. Results: ``bench/results/listing_nightly.{md,json}``.
+The nightly incremental run at catalogue scale is :mod:`bench.bench_listing_nightly`.
 """
 
 from __future__ import annotations
@@ -92,55 +88,6 @@ def auc_pair(fp32: ListingModel, int8: ListingModel, df: pd.DataFrame) -> dict:
     return out
 
 
-def nightly(model_path: Path, n: int, changed: float, batch_size: int, workdir: Path) -> dict:
-    """Time one incremental nightly run over ``n`` listings with ``changed`` of them edited."""
-    import resource
-    import shutil
-
-    from assess.listing.score import HASH_SQL, score_warehouse
-    from governance.results_schema import columns, ensure_schema
-    from governance.warehouse import atomic_write, ensure_warehouse
-
-    shutil.rmtree(workdir, ignore_errors=True)
-    home = get_home(workdir).ensure()
-    model = ListingModel.load(model_path, fast=True)
-    base = titles_to_score(home, 10**9)[0]["title"].fillna("").astype(str).tolist()
-    titles = [f"{base[i % len(base)]} {i // len(base)}" if i >= len(base) else base[i] for i in range(n)]
-    products = pd.DataFrame({"product_id": [f"p{i:07d}" for i in range(n)], "sku": [f"k{i}" for i in range(n)],
-                             "seller_id": [f"s{i % 997}" for i in range(n)], "category_id": "c1",
-                             "title": titles, "description": None})
-    ensure_warehouse(home)
-    with atomic_write(home, home.warehouse) as con:
-        con.register("src", products)
-        con.execute("INSERT INTO products (product_id, sku, seller_id, category_id, title, description) "
-                    "SELECT product_id, sku, seller_id, category_id, title, description FROM src")
-    with atomic_write(home, home.results) as w:  # the previous night's run, same model version
-        ensure_schema(w)
-        w.execute(f"ATTACH '{home.warehouse}' AS wh (READ_ONLY)")
-        w.execute(f"""INSERT INTO listing_scores ({', '.join(columns('listing_scores'))})
-            SELECT 'prev', product_id, seller_id, sku, category_id, title, ?, 0.3, 0.9, 0.8, false,
-                   '[]'::JSON, '[]'::JSON, now()::TIMESTAMP, {HASH_SQL}, 'en' FROM wh.products""",
-                  [model.config.version])
-        w.execute("INSERT INTO listing_runs VALUES ('prev', ?, now()::TIMESTAMP, ?, 0, 0.5, 0)",
-                  [model.config.version, n])
-        w.execute("DETACH wh")
-    rng = np.random.default_rng(0)
-    edit = np.sort(rng.choice(n, int(round(n * changed)), replace=False))
-    with atomic_write(home, home.warehouse) as con:
-        con.register("ed", pd.DataFrame({"product_id": products["product_id"].to_numpy()[edit]}))
-        con.execute("UPDATE products SET title = title || ' (new)' WHERE product_id IN (SELECT product_id FROM ed)")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
-    summary = score_warehouse(home, model, batch_size=batch_size, progress=False, log=lambda m: None)
-    seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    model_rate = summary["n_rescored"] / max(seconds, 1e-9)
-    return {"n": n, "changed": float(changed), "n_rescored": summary["n_rescored"], "n_reused": summary["n_reused"],
-            "seconds": seconds, "peak_rss_mib": peak, "rss_before_run_mib": rss_before,
-            "results_mib": home.results.stat().st_size / 2**20, "model_version": model.config.version,
-            "rescored_listings_per_s_including_overhead": model_rate}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, default=None)
@@ -150,22 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", type=Path, default=RESULTS / "listing_throughput.md")
-    ap.add_argument("--nightly", type=int, default=0, help="time an incremental nightly run over this many listings")
-    ap.add_argument("--changed", type=float, default=0.05)
-    ap.add_argument("--workdir", type=Path, default=Path("/tmp/shopgov-bench-nightly"))
     args = ap.parse_args(argv)
     set_threads(args.threads)
     import torch
 
     home = get_home(args.home)
     path = resolve_model_dir(home, args.version)
-    if args.nightly:
-        res = round_floats(nightly(path, args.nightly, args.changed, args.batch_size, args.workdir))
-        out = RESULTS / "listing_nightly.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-        print(json.dumps(res, indent=2))
-        return 0
     card = load_card(path)
     fp32, int8 = ListingModel.load(path), ListingModel.load(path, fast=True)
     df, source = titles_to_score(home, args.n)
@@ -218,7 +155,7 @@ def render(r: dict) -> str:
         f"torch {r['torch']}. fp32 and int8 rows: best of 3 runs; the other rows: one run. Command: `.venv/bin/python -m bench.bench_listing`.", "",
         "| path | listings/s |", "|---|---|",
         f"| fp32, length-sorted batches | {r['fp32_listings_per_s']:.0f} |",
-        f"| int8 dynamic quantization, length-sorted batches (fast path) | {r['int8_listings_per_s']:.0f} |",
+        f"| int8 (SmoothQuant, fixed ranges: batch-invariant), length-sorted batches (fast path) | {r['int8_listings_per_s']:.0f} |",
         f"| int8, batches in input order (dynamic padding only) | {r['int8_unsorted_listings_per_s']:.0f} |",
         f"| `score_frame` fast path + rule reasons, no explanations | {r['score_frame_no_explain_per_s']:.0f} |",
         f"| `score_frame` + occlusion for the {r['score_frame_with_explanations']['flagged']} flagged rows | "

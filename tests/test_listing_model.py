@@ -164,9 +164,14 @@ def test_fast_path_agrees_with_fp32(trained):
     path = resolve_model_dir(home)
     titles = GOOD + NOT_CONCISE + NOT_CLEAR
     fp32 = ListingModel.load(path).predict(titles)["low_quality"]
-    int8 = ListingModel.load(path, fast=True).predict(titles)["low_quality"]
-    assert np.corrcoef(fp32, int8)[0, 1] > 0.95
-    assert np.abs(fp32 - int8).max() < 0.25
+    fast = ListingModel.load(path, fast=True)
+    int8 = fast.predict(titles)["low_quality"]
+    thr = fast.config.threshold
+    # the shipped scorer is the int8 path: its flags must be the fp32 model's (a plain fixed int8
+    # range once moved scores by up to 0.96 and flipped one flag in five)
+    assert np.abs(fp32 - int8).mean() < 0.02, np.abs(fp32 - int8).mean()
+    assert np.abs(fp32 - int8).max() < 0.1, np.abs(fp32 - int8).max()
+    assert ((fp32 >= thr) == (int8 >= thr)).mean() >= 0.95
 
 
 def test_fast_load_keeps_its_calibration_beside_the_weights(trained):
@@ -180,7 +185,7 @@ def test_fast_load_keeps_its_calibration_beside_the_weights(trained):
     assert cache.exists()
     assert np.array_equal(ListingModel.load(path, fast=True).predict(titles)["low_quality"], fresh)
     stored = json.loads(cache.read_text())
-    stored["bounds"] = {k: 1e-3 for k in stored["bounds"]}  # cached ranges are really used ...
+    stored["bounds"] = {k: [1e-3] * len(v) for k, v in stored["bounds"].items()}  # cached ranges are really used ...
     cache.write_text(json.dumps(stored))
     assert not np.allclose(ListingModel.load(path, fast=True).predict(titles)["low_quality"], fresh)
     (path / "model.safetensors").touch()  # ... until the weights change

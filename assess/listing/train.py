@@ -39,7 +39,7 @@ from .evaluate import (
     flip_rates,
     round_floats,
 )
-from .model import HEADS, ListingModel, pad_batch, scores_from_probs, set_threads
+from .model import HEADS, SMOOTHING, ListingModel, pad_batch, scores_from_probs, set_threads
 
 LATEST = "latest"
 ADAPTED_DIR = "adapted_encoder"  # the MLM-adapted encoder that `train --adapt` fine-tuned
@@ -340,7 +340,8 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     fast_rate = len(val_titles) / max(time.perf_counter() - t0, 1e-9)
     fast_metrics = compare(fast_pred, val_df, baselines, model.config.threshold)["model"]
     fast_path = {
-        "method": "torch.ao.quantization.quantize_dynamic (Linear → int8, per-channel weights)",
+        "method": ("int8 Linear layers, per-channel weights; SmoothQuant "
+                   f"(a={SMOOTHING}) and fixed activation ranges, so scores do not depend on the batch"),
         "metrics": fast_metrics,
         "auc_loss": {t: (metrics["model"][t]["roc_auc"] or 0) - (fast_metrics[t]["roc_auc"] or 0)
                      for t in metrics["model"]},
