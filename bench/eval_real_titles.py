@@ -128,6 +128,14 @@ def protocol_section(home, path, card, compare_versions: list[str], n_boot: int 
     for set_name in ("dev", "report", "clarity"):
         frame = sets[set_name]
         result["sets"][set_name] = {name: protocol.measure(fn, frame, n_boot=n_boot) for name, fn in scorers.items()}
+    # paired: each scorer against the heuristic on the same resampled d+e listings (not concise)
+    report = sets["report"]
+    y_nc = 1 - report["conciseness"].to_numpy()
+    heuristic, *others = scorers
+    base = np.asarray(scorers[heuristic](report["title"].tolist())["not_concise"])
+    result["report_not_concise_vs_heuristic"] = {
+        name: bootstrap_auc_diff(y_nc, np.asarray(scorers[name](report["title"].tolist())["not_concise"]), base, n=n_boot)
+        for name in others}
     lines = ["## Protocol: decide on c, report on d+e", "",
              "Values with 95% bootstrap intervals (1,000 resamples of listings). RMSE pools both heads. "
              "The stacker was fitted on c, so its c row is in-sample; the decision to keep it uses its "
@@ -144,6 +152,11 @@ def protocol_section(home, path, card, compare_versions: list[str], n_boot: int 
             nc = protocol.fmt(m["auc_not_concise"]) if set_name != "clarity" else "—"
             lines.append(f"| {name} | {nc} | {protocol.fmt(m['auc_not_clear'])} | {protocol.fmt(m['rmse'])} |")
         lines.append("")
+    lines += ["### d+e: AUC not concise minus the heuristic's, paired (same resampled listings)", "",
+              "| scorer | difference [95% interval] | share of resamples not better |", "|---|---|---|"]
+    for name, d in result["report_not_concise_vs_heuristic"].items():
+        lines.append(f"| {name} | {d['mean']:+.3f} [{d['ci95_low']:+.3f}, {d['ci95_high']:+.3f}] | {d['p_not_better']:.3f} |")
+    lines.append("")
     return result, "\n".join(lines)
 
 
