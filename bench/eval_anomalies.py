@@ -80,7 +80,27 @@ def load_taobao() -> pd.DataFrame:
                          "ts_us": df["ts"].astype(np.int64) * 1_000_000})
 
 
-LOADERS = {"yoochoose": load_yoochoose, "diginetica": load_diginetica, "taobao": load_taobao}
+def taobao_half(user_id: pd.Series) -> np.ndarray:
+    """Stable half of each Taobao user: the low bit of the first byte of SHA-256(user_id); 0 = dev, 1 = test."""
+    return np.array([hashlib.sha256(u.encode()).digest()[0] & 1 for u in user_id.astype(str)], np.int8)
+
+
+def load_taobao_dev() -> pd.DataFrame:
+    """Taobao DEV half (users by :func:`taobao_half`): diagnosing/tuning the Taobao failure only."""
+    df = load_taobao()
+    return df[taobao_half(df["user_id"]) == 0].reset_index(drop=True)
+
+
+def load_taobao_test() -> pd.DataFrame:
+    """Taobao TEST half: the other users, reported once (seed 2024)."""
+    df = load_taobao()
+    return df[taobao_half(df["user_id"]) == 1].reset_index(drop=True)
+
+
+LOADERS = {"yoochoose": load_yoochoose, "diginetica": load_diginetica, "taobao": load_taobao,
+           "taobao-test": load_taobao_test}
+# extra dev sets, beside the selection split: diagnosing/tuning only, never used by select()
+EXTRA_DEV = {"taobao-dev": load_taobao_dev}
 DEV_SEED, TEST_SEED = 11, 2024  # injection seeds: the dev split and the held-out sets never share one
 CANDIDATES = ("rules", "iforest", "rules_if_rank", "rules_if", "ensemble")  # what the dev split chooses among
 K_GRID = (3.0, 4.0, 5.0, 6.0, 8.0)
@@ -114,6 +134,7 @@ def timed_scores(det: D.Detectors, df: pd.DataFrame) -> tuple[dict[str, np.ndarr
     secs["ensemble"] = secs["rules"] + secs["gbm"] + secs["gru"]
     out["_margins"] = margins
     out["_feats"] = feats
+    out["_previous"] = np.maximum(D.rule_score(D.rule_margins(feats, walk_count=False)), D.robust_margin(out["iforest"]))
     return out, {k: v + shared for k, v in secs.items()}, ev
 
 
@@ -131,6 +152,30 @@ def _at(flag: np.ndarray, kind: np.ndarray) -> dict:
     human = kind == "human"
     return {"far": float(flag[human].mean()), "recall": float(flag[~human].mean()),
             "per_kind": {k: float(flag[kind == k].mean()) for k in KINDS if (kind == k).any()}}
+
+
+def copied_sources(ev, kind: np.ndarray) -> np.ndarray:
+    """Real sessions the injector's replays copied: a replay's (item, type) sequence, or it with one event more.
+
+    They are real, but indistinguishable from their copies (same sequence, same timing), so a
+    REPLAY flag on them is no false alarm of the kind the 1% budget is about; reported apart.
+    """
+    ends = np.r_[ev.starts[1:], len(ev)]
+    seqs = [tuple(zip(ev.item[a:b].tolist(), ev.etype[a:b].tolist(), strict=True))
+            for a, b in zip(ev.starts, ends, strict=True)]
+    keys = {seqs[i] for i in np.flatnonzero(kind == "replay")}
+    out = np.zeros(len(seqs), bool)
+    for i in np.flatnonzero(kind == "human"):
+        q = seqs[i]
+        out[i] = q in keys or (len(q) > 4 and any(q[:j] + q[j + 1:] in keys for j in range(len(q))))
+    return out
+
+
+def _ranking(sc: np.ndarray, kind: np.ndarray, neg: np.ndarray) -> dict:
+    """ROC-AUC and recall@1%FAR (threshold from the sessions in ``neg``), overall and per kind."""
+    y = kind != "human"
+    return {"roc_auc": roc_auc_score(y[neg | y], sc[neg | y]), "recall_at_1pct_far": recall_at_far(sc[neg], sc[y]),
+            "per_kind": {k: recall_at_far(sc[neg], sc[kind == k]) for k in KINDS if (kind == k).any()}}
 
 
 def evaluate(det: D.Detectors, real: pd.DataFrame, seed: int) -> dict:
@@ -152,6 +197,12 @@ def evaluate(det: D.Detectors, real: pd.DataFrame, seed: int) -> dict:
                                 "recall_at_1pct_far": recall_at_far(sc[human], sc[m])}
         res["detectors"][d] = r
     res["shipped_threshold"] = _at(s[D.SHIPPED] >= 1.0, kind)
+    cop = copied_sources(ev, kind)
+    res["copied_sources"] = int(cop.sum())
+    res["shipped_excl_copied"] = _ranking(s[D.SHIPPED], kind, human & ~cop)
+    prev = s["_previous"]
+    res["previous"] = {**_ranking(prev, kind, human), "excl_copied": _ranking(prev, kind, human & ~cop),
+                       "shipped_threshold": _at(prev >= 1.0, kind)}
     res["demoted_rules"] = list(s["_margins"].attrs.get("demoted", []))
     res["_s"], res["_kind"] = s, kind
     return res
@@ -226,6 +277,12 @@ def _table(r: dict) -> list[str]:
               f"{st['far']:.2%}, recall {st['recall']:.2%} ("
               + ", ".join(f"{k} {v:.0%}" for k, v in st["per_kind"].items()) + "). Rules demoted on this batch "
               f"(label-free): {', '.join(r.get('demoted_rules') or []) or 'none'}."]
+    if "copied_sources" in r:
+        ex = r["shipped_excl_copied"]
+        lines += ["", f"Real sessions copied by the injector's replays (labelled real, same sequence and timing as "
+                  f"their copies): {r['copied_sources']}. With them left out of the real sessions, the shipped scorer's "
+                  f"recall@1%FAR is {ex['recall_at_1pct_far']:.3f} ("
+                  + ", ".join(f"{k} {v:.2f}" for k, v in ex["per_kind"].items()) + ")."]
     return lines
 
 
@@ -255,6 +312,28 @@ def _before_after(out: dict) -> list[str]:
     return [*lines, ""]
 
 
+def _before_after_v4(out: dict) -> list[str]:
+    """rules-if-v3 (ID_WALK strength capped near 1) vs this release, computed in the same run on every set."""
+    sets = {"yoochoose-dev": out["dev"], **out.get("dev_extra", {}), **out["datasets"]}
+    lines = [f"## Before / after: rules-if-v3 -> {D.SCORER_VERSION} (ID_WALK strength = its walk's small steps / 8)", "",
+             "Both scorers on the same injected batches in this run. recall@1%FAR: oracle threshold from all real "
+             "sessions / from the real sessions without the replays' copied sources; per kind: recall@1%FAR / "
+             "recall at the shipped threshold; FAR = false alarms on real sessions at the shipped threshold.", "",
+             "| set | scorer | ROC-AUC | recall@1%FAR | excl. copied | FAR | " + " | ".join(KINDS) + " |",
+             "|---|---|---|---|---|---|" + "---|" * len(KINDS)]
+    for name, r in sets.items():
+        d = r["detectors"][D.SHIPPED]
+        new = {"roc_auc": d["roc_auc"], "recall_at_1pct_far": d["recall_at_1pct_far"],
+               "per_kind": {k: v["recall_at_1pct_far"] for k, v in d["per_kind"].items()},
+               "excl_copied": r["shipped_excl_copied"], "shipped_threshold": r["shipped_threshold"]}
+        for label, m in (("rules-if-v3", r["previous"]), (D.SCORER_VERSION, new)):
+            st = m["shipped_threshold"]
+            per = " | ".join(f"{m['per_kind'][k]:.2f} / {st['per_kind'].get(k, float('nan')):.2f}" for k in KINDS)
+            lines.append(f"| {name} | {label} | {m['roc_auc']:.3f} | {m['recall_at_1pct_far']:.3f} | "
+                         f"{m['excl_copied']['recall_at_1pct_far']:.3f} | {st['far']:.2%} | {per} |")
+    return [*lines, ""]
+
+
 def _head(name: str, r: dict) -> str:
     return (f"{name}: {r['events']:,} events, {r['real_sessions']:,} real sessions, injection seed {r['seed']}, "
             "injected " + ", ".join(f"{k} {v}" for k, v in r["injected_sessions"].items()))
@@ -268,7 +347,9 @@ def render(out: dict) -> str:
              f"injection seed {DEV_SEED}); the held-out sets (YooChoose `test`, Diginetica, Taobao; injection seed "
              f"{TEST_SEED}) are reported once per release, never tuned on. Caveat: these held-out sets were already "
              "reported for the previous release (rules-v2) and its weaknesses there (short replays, click farms, "
-             "Taobao's purchases without a view) motivated this release's work, so they are no longer pristine. GBM, GRU and the old ensemble were trained on generator data only "
+             "Taobao's purchases without a view) motivated this release's work, so they are no longer pristine. "
+             "rules-if-v4 (Taobao's slow scrapers): diagnosed and tuned on an extra dev set, half of the Taobao users "
+             "(seed 11), reported on the other half (`taobao-test`, seed 2024); the full Taobao sample had been seen. GBM, GRU and the old ensemble were trained on generator data only "
              f"({out['train']['n_events']:,} events, {out['train']['n_sessions']:,} sessions, "
              f"{out['train']['train_seconds']} s on CPU). Automation injected by `bench/anomaly_injector.py` (separate "
              "code, parameters and timing). recall@1%FAR uses the 99th percentile of each sample's real sessions as "
@@ -284,10 +365,19 @@ def render(out: dict) -> str:
     for rule, m in out["threshold_study"].items():
         lines.append(f"| {rule} | {m['far']:.2%} | {m['recall']:.1%} | "
                      + " | ".join(f"{m['per_kind'].get(k, float('nan')):.2f}" for k in KINDS) + " |")
-    lines += ["", "## Held-out sets (reported once)", ""]
+    for name, r in out.get("dev_extra", {}).items():
+        lines += ["", f"### Extra dev set (diagnosis and tuning of the Taobao failure; not used for selection): "
+                  f"{_head(name, r)}", "", "Taobao users split in two by a stable hash (`taobao_half`: low bit of the "
+                  "first byte of SHA-256(user_id)); this half is dev (seed 11), the other is `taobao-test` (seed 2024). "
+                  "Caveat: the full Taobao sample was reported before (rules-v2, rules-if-v3), so neither half is "
+                  "pristine.", "", *_table(r)]
+    lines += ["", "## Held-out sets (reported once)", "",
+              "`taobao` is the full sample as reported before (for continuity; seen); `taobao-test` is the held-out "
+              "half of its users.", ""]
     for name, r in out["datasets"].items():
         lines += [f"### {_head(name, r)}", "", *_table(r), ""]
     lines += _before_after(out)
+    lines += _before_after_v4(out)
     lines += ["## Untouched real samples: what the shipped scorer flags", "",
               "No automation injected. Session ids are replaced by a keyed hash whose key exists only during the run; "
               "examples: the top-scored sessions plus the top one of every other reason. ISOLATED share = sessions "
@@ -319,12 +409,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     det = train(n_events=args.train_events)
     dev = evaluate(det, load_yoochoose_dev(), DEV_SEED)
-    out: dict = {"train": det.info, "protocol": {"dev": "yoochoose train_valid", "dev_seed": DEV_SEED,
+    out: dict = {"train": det.info, "protocol": {"dev": "yoochoose train_valid", "extra_dev": list(EXTRA_DEV),
+                                                 "taobao_split": "sha256(user_id)[0] & 1: 0 = dev, 1 = test",
+                                                 "dev_seed": DEV_SEED,
                                                  "test_seed": TEST_SEED, "candidates": list(CANDIDATES)},
                  "dev": _public(dev), "selected": select(dev), "shipped": D.SHIPPED, "if_mad_k": D.IF_MAD_K,
                  "threshold_study": threshold_study(dev["_s"], dev["_kind"]), "datasets": {}, "untouched": {}}
     print("dev selected", out["selected"], {d: round(m["recall_at_1pct_far"], 3) for d, m in dev["detectors"].items()},
           flush=True)
+    out["dev_extra"] = {name: _public(evaluate(det, load(), DEV_SEED)) for name, load in EXTRA_DEV.items()}
     for name, load in LOADERS.items():
         real = load()
         out["datasets"][name] = _public(evaluate(det, real, TEST_SEED))

@@ -94,3 +94,26 @@ def test_frequent_purchase_without_view_is_demoted_without_labels(humans):
     # a small batch is never demoted: there automation may be most of the traffic
     small = df[df["session_id"].isin(df["session_id"].drop_duplicates().head(200))]
     assert rule_margins(session_features(prepare(small))).attrs["demoted"] == []
+
+
+def test_slow_walk_over_sparse_ids_is_an_id_walk_that_outranks_a_shopper(humans):
+    """A slow scraper (20-60 s gaps) walking a sparse id space (ids 7,919 apart) by 1-40 ranks at a time,
+    10% of steps backwards: ID_WALK fires, and a 60-step walk weighs more than three purchases without a
+    view (rules-if-v3 capped ID_WALK near 1.7, below such a shopper's 3.0)."""
+    rng = np.random.default_rng(17)
+    codes, uniq = pd.factorize(humans["item_id"], sort=True)
+    sparse = humans.assign(item_id=(1_000_000 + 7_919 * codes).astype(str))
+    ids = 1_000_000 + 7_919 * np.arange(len(uniq))
+    steps = rng.integers(1, 41, 60) * np.where(rng.random(60) < 0.1, -1, 1)
+    t0 = int(sparse["ts_us"].median())
+    walk = pd.DataFrame({"user_id": "walker", "session_id": "walk-1", "category_id": "c",
+                         "item_id": ids[(200 + np.cumsum(steps)) % len(ids)].astype(str), "event_type": "view",
+                         "ts_us": t0 + np.cumsum(rng.uniform(20, 60, 60) * 1e6).astype(np.int64)})
+    buyer = pd.DataFrame({"user_id": "buyer", "session_id": "buy-1", "category_id": "c",
+                          "item_id": ids[[5, 500, 1000]].astype(str), "event_type": "purchase",
+                          "ts_us": t0 + np.array([0, 90, 200]) * 1_000_000})
+    scored = score_events(pd.concat([sparse, walk, buyer], ignore_index=True).rename(columns={"ts_us": "ts"}))
+    row = scored.set_index("session_id")
+    assert row.at["walk-1", "flagged"] and "ID_WALK" in row.at["walk-1", "reasons"]
+    assert row.at["walk-1", "anomaly_score"] > row.at["buy-1", "anomaly_score"] >= 3
+    assert scored.index[scored["session_id"] == "walk-1"][0] == 0  # the most anomalous session of the batch

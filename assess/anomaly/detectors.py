@@ -17,7 +17,7 @@ import torch
 from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
 from torch import nn
 
-from .sessions import CART, PURCHASE, SEARCH, US, Events
+from .sessions import CART, ID_STEP_BAR, PURCHASE, SEARCH, US, Events
 
 # user-level features are computed and shown but not modelled: "one session per account"
 # separates generated bots from generated humans but not real humans (YooChoose has no users)
@@ -44,7 +44,7 @@ ENSEMBLE_OF = ("rules", "gbm", "gru")
 SHIPPED = "rules_if"
 IF_MAD_K = 5.0
 MIN_IF_SESSIONS = 50  # smaller batches: no forest (a forest and a MAD need a crowd)
-SCORER_VERSION = "rules-if-v3"
+SCORER_VERSION = "rules-if-v4"
 
 
 def matrix(feats: pd.DataFrame) -> np.ndarray:
@@ -86,13 +86,15 @@ MIN_CALIBRATE_SESSIONS = 500  # a small batch may be mostly automation: no demot
 REPLAY_POPULARITY_W = 0.5
 REPLAY_MATCHES = 2.0
 COHORT_EXCESS = 5.0
+ID_WALK_STEPS = 8  # ID_WALK needs this many id steps; a firing walk's margin = its small steps / this
 
 
-def rule_margins(feats: pd.DataFrame, calibrate: bool = True) -> pd.DataFrame:
+def rule_margins(feats: pd.DataFrame, calibrate: bool = True, walk_count: bool = True) -> pd.DataFrame:
     """Per rule a margin (>= 1: the rule fires; larger = stronger).
 
     With ``calibrate`` (the default) frequent per-session rules are demoted on this batch (see
     :data:`DEMOTE_ALONE_SHARE`); the demoted rules are listed in ``attrs["demoted"]``.
+    ``walk_count=False`` gives rules-if-v3's ID_WALK strength (for the before/after comparison).
     """
     f = {k: feats[k].to_numpy(float) for k in feats.columns}
     n = f["n_events"]
@@ -104,9 +106,7 @@ def rule_margins(feats: pd.DataFrame, calibrate: bool = True) -> pd.DataFrame:
         "HIGH_RATE": np.where(n >= 5, f["events_per_min"] / 40, z),
         "SUBSECOND_GAPS": np.where(n >= 5, f["fast_gap_share"] / 0.5, z),
         "REGULAR_TIMING": np.where(n >= 8, np.minimum(0.12 / np.maximum(np.nan_to_num(f["gap_cv"], nan=1), 1e-3), 10), z),
-        "ID_WALK": np.where(f["n_id_steps"] >= 8, np.minimum(
-            (np.nan_to_num(f["id_monotone"], nan=0.5) - 0.5) / 0.3,
-            0.45 / np.maximum(np.nan_to_num(f["id_step_log"], nan=1), 0.01)), z),
+        "ID_WALK": _id_walk(f, z, walk_count),
         "CATALOGUE_SWEEP": np.where((np.nan_to_num(f["distinct_item_share"]) >= 0.95) & ~carts
                                     & (f["n_purchases"] == 0), f["n_items"] / 40, z),
         "PURCHASE_WITHOUT_VIEW": f["purchase_without_view"],
@@ -121,6 +121,18 @@ def rule_margins(feats: pd.DataFrame, calibrate: bool = True) -> pd.DataFrame:
     out = pd.DataFrame({k: np.nan_to_num(v) for k, v in m.items()})
     out.attrs["demoted"] = demote(out) if calibrate else []
     return out
+
+
+def _id_walk(f: dict[str, np.ndarray], z: np.ndarray, walk_count: bool = True) -> np.ndarray:
+    """ID_WALK: fires as before (>= ID_WALK_STEPS steps, >= 80% one way, geometric-mean rank step at most
+    ``items ** ID_STEP_BAR``); a firing walk's strength is its count of small steps the majority way
+    over the rule's minimum of ID_WALK_STEPS, so a long walk weighs like REPLAY's or CATALOGUE_SWEEP's counts."""
+    gate = np.where(f["n_id_steps"] >= ID_WALK_STEPS, np.minimum(
+        (np.nan_to_num(f["id_monotone"], nan=0.5) - 0.5) / 0.3,
+        ID_STEP_BAR / np.maximum(np.nan_to_num(f["id_step_log"], nan=1), 0.01)), z)
+    if not walk_count:
+        return gate
+    return np.where(gate >= 1, np.maximum(gate, f["id_walk_steps"] / ID_WALK_STEPS), gate)
 
 
 def demote(margins: pd.DataFrame) -> list[str]:

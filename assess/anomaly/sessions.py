@@ -264,6 +264,25 @@ def _window_counts(key: np.ndarray, valid: np.ndarray, owner: np.ndarray, t: np.
     return near, total
 
 
+ID_STEP_BAR = 0.45  # ID_WALK: geometric-mean rank step at most (items in the batch) ** ID_STEP_BAR
+WALK_STEP_SHARE = 0.05  # a walk step: at most this share of the batch's items by rank (random pairs: ~10%)
+
+
+def _walk_steps(rank_step: np.ndarray, step_ok: np.ndarray, up: np.ndarray, st: np.ndarray,
+                n_items: int) -> np.ndarray:
+    """Per session: steps in its majority id direction that are small by rank among the batch's items.
+
+    Small = at most ``WALK_STEP_SHARE`` of the items seen in the batch (ids are dense ranks, so a
+    sparse raw id space does not matter); a random pair of items is that close about 10% of the time.
+    """
+    small = step_ok & (rank_step <= max(1.0, WALK_STEP_SHARE * n_items))
+    n_up = np.add.reduceat((small & up).astype(float), st)
+    n_down = np.add.reduceat((small & ~up).astype(float), st)
+    ups = np.add.reduceat((step_ok & up).astype(float), st)
+    downs = np.add.reduceat((step_ok & ~up).astype(float), st)
+    return np.where(ups >= downs, n_up, n_down)
+
+
 def session_features(ev: Events) -> pd.DataFrame:
     """One row per session code: per-session, per-user and cross-session features."""
     n, s = len(ev), ev.n_sessions
@@ -328,6 +347,7 @@ def session_features(ev: Events) -> pd.DataFrame:
     f["id_step_log"] = np.where(n_steps >= 1, np.add.reduceat(step, st) / np.maximum(n_steps, 1)
                                 / np.log1p(n_cat_items), np.nan)
     f["n_id_steps"] = n_steps
+    f["id_walk_steps"] = _walk_steps(np.abs(item - prev_item), step_ok, item > prev_item, st, n_cat_items)
 
     # per user
     s_user = ev.user[st]
@@ -405,7 +425,7 @@ FEATURES = (
     "n_events", "span_s", "events_per_min", "gap_mean_s", "gap_log_mean", "gap_cv", "gap_log_sd", "fast_gap_share",
     "n_items", "distinct_item_share", "repeat_rate", "view_share", "search_share", "cart_per_view",
     "purchase_per_cart", "n_purchases", "purchase_without_view", "night_share", "distinct_categories",
-    "category_change_share", "id_monotone", "id_step_log", "n_id_steps", "user_sessions", "user_events",
+    "category_change_share", "id_monotone", "id_step_log", "n_id_steps", "id_walk_steps", "user_sessions", "user_events",
     "user_age_h", "campaign_z", "campaign_sessions", "cohort_sessions", "replay_dup", "replay_prefix_dup",
     "replay_suffix_dup", "replay_set_dup", "shop_orders_per_buyer", "shop_order_z", "replay_timed",
     "replay_timed_part", "replay_popularity", "replay_part_popularity",
