@@ -93,6 +93,11 @@ class ConfigError(UsageError):
 
 
 # ---------------------------------------------------------------------------- YAML with lines
+#: PyYAML's safe loader, in C (libyaml) where PyYAML was built with it: the same documents and
+#: line marks, parsed about ten times faster (a check run reads every suite file).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse ``path``; returns the data and its node tree (for line numbers)."""
     try:
@@ -102,8 +107,8 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(path, [("", None, f"cannot read: {e}")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's when built with it)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)

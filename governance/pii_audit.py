@@ -2,7 +2,7 @@
 
 * :func:`scan_warehouse` runs :mod:`governance.pii_scan` over every text and JSON column of
   the catalogued tables (each distinct value once; a column with more than
-  :data:`SAMPLE_VALUES` values is sampled) and returns one :class:`ColumnScan` per column.
+  :data:`SAMPLE_VALUES` values is sampled, see :func:`sample_clause`) and returns one :class:`ColumnScan` per column.
 * :func:`classify_columns` suggests a PII class for every column from its name and sampled
   values and compares it with the catalog: a column the catalog leaves unclassified, or marks
   ``none`` while its name or most of its values say it identifies people, is reported.
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 EXPECTATION_IDS = ("catalog_columns.pii.content_classified", "catalog_columns.pii.no_critical_in_text")
 #: Values scanned per column at most (a larger column is sampled).
 SAMPLE_VALUES = 200_000
+SAMPLE_SEED = 20181001  # a fixed seed: the same file gives the same sample, so findings do not flicker
 #: Share of a column's values that must *be* one kind of personal data for the column to
 #: be classified by its content (free text with the odd phone number stays ``none``).
 CONTENT_SHARE = 0.5
@@ -102,32 +103,55 @@ def _scan_values(rows: list[tuple[Any, int]], cs: ColumnScan) -> None:
             cs.whole[found[0].kind] += n
 
 
+def sample_clause(values: int, limit: int = SAMPLE_VALUES) -> str:
+    """DuckDB's ``TABLESAMPLE`` for a column with ``values`` non-null values: about ``limit`` of
+    them, or nothing when the column has no more than that.
+
+    System sampling (whole vectors of 2,048 rows, seeded so that a rerun scans the same rows):
+    DuckDB skips the vectors it leaves out, where a reservoir of ``limit`` rows reads the whole
+    column (0.6-1.6 s per column of 10M events, most of a check run's scan). The percentage
+    applies to rows before ``WHERE``, so it is taken of the non-null values.
+    """
+    if values <= limit:
+        return ""
+    return f" TABLESAMPLE {100.0 * limit / values:.6f}% (system, {SAMPLE_SEED})"
+
+
 def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> list[ColumnScan]:
     """Scan every text/JSON column of every catalogued table in the warehouse."""
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
     con = connect_read(home.warehouse)
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     try:
         cols = con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
             "AND schema_name = 'main' AND data_type IN (SELECT unnest(?)) ORDER BY table_name, column_index",
             [list(_TEXT_TYPES)]).fetchall()
-        out = []
+        by_table: dict[str, list[str]] = {}
         for table, column in cols:
-            if table not in catalog.tables:
-                continue
-            n = con.execute(f"SELECT count({_q(column)}) FROM {_q(table)}").fetchone()[0]
-            sample = f" USING SAMPLE {int(limit)} ROWS" if n > limit else ""
+            if table in catalog.tables:
+                by_table.setdefault(table, []).append(column)
+        values: dict[tuple[str, str], int] = {}
+        for table, columns in by_table.items():  # every column's non-null count in one scan per table
+            counts = con.execute(f"SELECT {', '.join(f'count({_q(c)})' for c in columns)} FROM {_q(table)}").fetchone()
+            values.update({(table, c): int(n) for c, n in zip(columns, counts, strict=True)})
+        out = []
+        for (table, column), n in values.items():
+            sample = sample_clause(n, limit)
+            # a seeded system sample is repeatable on one thread only; whole columns use them all
+            con.execute(f"SET threads = {1 if sample else int(threads)}")
             # values in which scan() cannot find anything are only counted (NULL group)
             rows = con.execute(
                 f"SELECT CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (SELECT CAST({_q(column)} "
-                f"AS VARCHAR) AS v FROM {_q(table)} WHERE {_q(column)} IS NOT NULL{sample}) GROUP BY 1").fetchall()
+                f"AS VARCHAR) AS v FROM {_q(table)}{sample} WHERE {_q(column)} IS NOT NULL) GROUP BY 1").fetchall()
             cs = ColumnScan(table, column, sampled=bool(sample))
             cs.scanned += sum(n for v, n in rows if v is None)
             _scan_values(rows, cs)
             out.append(cs)
         return out
     finally:
+        con.execute(f"SET threads = {int(threads)}")  # global to the file's instance, shared in-process
         con.close()
 
 

@@ -20,6 +20,7 @@ assessments, so a check run only reads the warehouse.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -115,10 +116,47 @@ def verify_database(con: duckdb.DuckDBPyConnection, label: str) -> None:
 _VERIFIED: set[tuple[str, tuple[int, int, int]]] = set()  # files found intact by this process
 
 
+def verified_record(path: Path) -> Path:
+    """``.verified/<name>.json`` beside ``path``: the identity of the version last read back whole."""
+    return path.parent / ".verified" / f"{path.name}.json"
+
+
+def _record_verified(path: Path, ident: tuple[int, int, int]) -> None:
+    """Remember (in this process and in :func:`verified_record`) that version ``ident`` of
+    ``path`` was read back whole; a read-only home just skips the file."""
+    _VERIFIED.add((str(path), ident))
+    record = verified_record(path)
+    part = record.with_name(f"{record.name}.{os.getpid()}.part")
+    try:
+        record.parent.mkdir(exist_ok=True)
+        part.write_text(json.dumps(list(ident)))
+        os.replace(part, record)
+    except OSError:
+        part.unlink(missing_ok=True)
+
+
+def _recorded(path: Path, ident: tuple[int, int, int]) -> bool:
+    try:
+        return tuple(json.loads(verified_record(path).read_text())) == ident
+    except (OSError, ValueError, TypeError):
+        return False
+
+
 def verify_file(path: Path) -> None:
-    """:func:`verify_database` on the file ``path`` (once per file version and process)."""
+    """:func:`verify_database` on the file ``path``, once per file version.
+
+    A version is identified by (inode, mtime, size). One read back whole - by the writer that
+    swapped it in (:func:`atomic_write`) or by an earlier reader - is recorded beside the file
+    and not read again: the nightly ``check`` after an ``ingest`` does not scan the warehouse a
+    second time. Any write to the file (damage included) changes its identity, so the next
+    reader verifies it; a block damaged without touching the file's mtime still fails DuckDB's
+    checksum when a query reads it.
+    """
     ident = file_identity(path)
     if ident is None or (str(path), ident) in _VERIFIED:
+        return
+    if _recorded(path, ident):
+        _VERIFIED.add((str(path), ident))
         return
     try:
         con = open_db(path, read_only=True)
@@ -129,7 +167,7 @@ def verify_file(path: Path) -> None:
         verify_database(con, str(path))
     finally:
         con.close()
-    _VERIFIED.add((str(path), ident))
+    _record_verified(path, ident)
 
 
 @contextlib.contextmanager
@@ -167,6 +205,9 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
                     os.close(fd)
                 os.replace(tmp, path)
                 _fsync_dir(path.parent)
+                ident = file_identity(path)
+                if ident is not None:  # read back whole above (verify_database)
+                    _record_verified(path, ident)
             else:
                 tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)

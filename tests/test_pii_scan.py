@@ -15,6 +15,7 @@ from governance.pii_audit import (
     check_outcomes,
     classify_columns,
     scan_frame,
+    scan_warehouse,
     set_status,
     store_findings,
 )
@@ -219,3 +220,22 @@ def test_findings_are_stored_with_stable_ids_and_kept_statuses(home):
     con.close()
     with pytest.raises(Exception, match="no personal-data finding"):
         set_status(home, "pii-nope", "accepted")
+
+
+def test_a_large_column_is_sampled_repeatably_and_still_found_by_content(home):
+    """A column with more values than the limit is sampled (a seeded system sample, so that the
+    same file gives the same findings run after run) and its personal data is still found."""
+    from governance.warehouse import atomic_write, ensure_warehouse
+
+    ensure_warehouse(home)
+    with atomic_write(home, home.warehouse) as con:
+        con.execute("INSERT INTO products (product_id, title, description) SELECT 'p' || range, 'Steel bottle', "
+                    "CASE WHEN range % 10 = 0 THEN 'ask buyer' || range || '@example.com' ELSE 'plain text' END "
+                    "FROM range(200000)")
+    catalog = load_catalog(home)
+    runs = [{c.column: c for c in scan_warehouse(home, catalog, limit=20_000)} for _ in range(3)]
+    desc = runs[0]["description"]
+    assert desc.sampled and 10_000 <= desc.scanned <= 40_000
+    assert 0.05 <= desc.holding["email"] / desc.scanned <= 0.15
+    assert all((r["description"].scanned, r["description"].holding) == (desc.scanned, desc.holding) for r in runs)
+    assert not scan_warehouse(home, catalog, limit=1_000_000)[0].sampled

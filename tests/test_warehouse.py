@@ -125,3 +125,29 @@ def test_busy_writer_lock_raises_warehouse_busy_and_frees_when_the_holder_exits(
         pass
     with write_lock(home, timeout=0):
         pass
+
+
+def test_a_version_read_back_by_its_writer_is_not_read_again_until_it_changes(home, monkeypatch):
+    """The nightly check after an ingest does not scan the whole warehouse a second time: the
+    writer read its new version back before the swap and recorded it; any later write (damage
+    included) changes the file's identity and the next reader verifies it again."""
+    import os
+
+    from governance import warehouse as wh
+
+    ensure_warehouse(home)
+    with atomic_write(home, home.warehouse) as con:
+        con.execute("CREATE OR REPLACE TABLE extra AS SELECT range AS x FROM range(1000)")
+    wh._VERIFIED.clear()  # as in a new process: only the record beside the file remembers
+    reads: list[str] = []
+    real = wh.verify_database
+    monkeypatch.setattr(wh, "verify_database", lambda con, label: (reads.append(label), real(con, label)))
+    wh.verify_file(home.warehouse)
+    assert reads == []
+    st = home.warehouse.stat()
+    os.utime(home.warehouse, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # written since
+    wh.verify_file(home.warehouse)
+    assert reads == [str(home.warehouse)]
+    wh._VERIFIED.clear()
+    wh.verify_file(home.warehouse)  # the reader recorded what it read back
+    assert reads == [str(home.warehouse)]
