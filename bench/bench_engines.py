@@ -11,7 +11,10 @@ Engines (each in a fresh child process; wall and CPU from ``wait4``, peak RSS th
   child's ``wait4`` numbers (which may or may not include the JVM, depending on whether
   pyspark reaps it before exiting), not added to them.
 
-    python -m bench.bench_engines --events 1000000 10000000 --products 20000 100000
+    python -m bench.bench_engines --events 1000000 10000000 100000000 --products 20000 100000 100000
+
+Sizes above ``--generate-max`` (10M) that are a multiple of it are built from copies of that
+size's events (:func:`bench.bench_checks.replicate`: own ids, shifted back in time), not generated.
 
 Writes ``bench/results/engines.md`` (and .json).
 """
@@ -27,7 +30,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.bench_checks import AS_OF, RESULTS, ROOT, ensure_data, measure, own_peak_rss_mb
+from bench.bench_checks import (
+    AS_OF,
+    RESULTS,
+    ROOT,
+    ensure_data,
+    measure,
+    own_peak_rss_mb,
+    replicate,
+)
 
 ENGINES = ("shopgov", "sql", "soda", "gx_pandas", "spark")
 
@@ -132,6 +143,8 @@ def main() -> None:
     p.add_argument("--pandas-max-events", type=int, default=20_000_000,
                    help="skip GX pandas above this size (it loads whole tables into memory)")
     p.add_argument("--cache", type=Path, default=Path("/tmp/shopgov-bench"))
+    p.add_argument("--generate-max", type=int, default=10_000_000,
+                   help="a larger size that is a multiple of this is built from copies of this size's events")
     p.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
     p.add_argument("--spark-cores", type=int, default=2)
     p.add_argument("--timeout", type=float, default=3600)
@@ -149,7 +162,12 @@ def main() -> None:
     load0 = [round(x, 2) for x in os.getloadavg()]
     results, sizes = [], {}
     for events, prods in zip(args.events, products, strict=True):
-        home_dir = Path(ensure_data(args.cache, prods, events))
+        copies = events // args.generate_max if events > args.generate_max and events % args.generate_max == 0 else 1
+        if copies > 1:  # generating 100M events takes long: copies of the 10M history (bench_checks.replicate)
+            base = Path(ensure_data(args.cache, prods, args.generate_max))
+            home_dir = replicate(base, args.cache / f"{base.name}-x{copies}", copies)
+        else:
+            home_dir = Path(ensure_data(args.cache, prods, events))
         engines = [e for e in args.engines if not (e == "gx_pandas" and events > args.pandas_max_events)]
         if "spark" in engines:
             ensure_parquet(home_dir)
