@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import time
 import uuid
@@ -49,7 +48,7 @@ from .config import ConfigError, fingerprint, key_path, resolve
 from .errors import ShopgovError, UsageError
 from .paths import Home, get_home
 from .privacy import scrub_text
-from .warehouse import connect_read, ensure_warehouse
+from .warehouse import check_settings, connect_read, ensure_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -362,16 +361,6 @@ def _volume_params(home: Home, suite: Suite, params: dict[str, Any], partitioned
 
 
 # ---------------------------------------------------------------------------- GX run
-def duckdb_settings() -> dict[str, str]:
-    """DuckDB settings for check runs: a memory cap (spilling to disk beyond it).
-
-    ``SHOPGOV_CHECK_MEMORY_LIMIT`` (default 512MB) bounds DuckDB's buffers so a nightly run
-    on a large event log stays well under 1 GB of RAM; set it empty for DuckDB's default.
-    """
-    limit = os.environ.get("SHOPGOV_CHECK_MEMORY_LIMIT", "512MB")
-    return {"memory_limit": limit} if limit else {}
-
-
 def _progress_bar(enabled: bool, total: int):
     from contextlib import nullcontext
 
@@ -406,7 +395,7 @@ def _run_gx(home: Home, batches: list[Batch], catalog: Catalog, run_id: str, sta
     if engine is None:
         ds = context.data_sources.add_shopgov_duckdb(
             name="warehouse", connection_string=gx_duckdb.url_for(home.warehouse),
-            kwargs={"connect_args": {"read_only": True, "settings": duckdb_settings()}},
+            kwargs={"connect_args": {"read_only": True, "settings": check_settings()}},
         )
         bds = {}
         for b in batches:

@@ -35,7 +35,6 @@ classes, the metric registry - come from :mod:`governance.gx_private`):
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -58,6 +57,7 @@ from .gx_private import (
     metric_value,
     register_unexpected_values_shortcut,
 )
+from .warehouse import apply_settings
 
 DIALECT_NAME = "duckdb.buffered"
 URL_SCHEME = "duckdb+buffered"
@@ -108,10 +108,7 @@ class BufferedDuckDBDialect(_DuckDBDialect):
             conn = open_db(Path(database), read_only=bool(cparams.pop("read_only", False)), config=config)
         else:
             conn = duckdb.connect(database, config=config, **cparams)
-        for name, value in settings.items():  # e.g. memory_limit: SET works on shared instances
-            if not re.fullmatch(r"[a-z_]+", name):
-                raise ValueError(f"bad DuckDB setting name {name!r}")
-            conn.execute(f"SET {name} = ?", [value])
+        apply_settings(conn, settings)  # e.g. memory_limit: SET works on shared instances
         return ConnectionWrapper(conn)
 
 

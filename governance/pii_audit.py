@@ -33,7 +33,7 @@ from .paths import Home
 from .pii_scan import SEVERITY, excerpt, scan, sql_candidate
 from .privacy import NAME_RULES
 from .results_schema import ensure_table
-from .warehouse import atomic_write, connect_read
+from .warehouse import apply_settings, atomic_write, check_settings, connect_read
 
 if TYPE_CHECKING:
     from .checks import ExpectationOutcome
@@ -122,6 +122,7 @@ def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> 
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
     con = connect_read(home.warehouse)
+    apply_settings(con, check_settings())  # DuckDB would otherwise cache the blocks it read, GBs at 100M events
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     try:
         cols = con.execute(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,6 +212,25 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
             else:
                 tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+
+
+def check_settings() -> dict[str, str]:
+    """DuckDB settings for check runs and scans: a memory cap (spilling to disk beyond it).
+
+    ``SHOPGOV_CHECK_MEMORY_LIMIT`` (default 512MB) bounds DuckDB's buffers, including the
+    blocks it keeps cached after reading them, so that a nightly run on a large event log
+    stays under 1 GB of RAM. Set it empty for DuckDB's default (80% of RAM).
+    """
+    limit = os.environ.get("SHOPGOV_CHECK_MEMORY_LIMIT", "512MB")
+    return {"memory_limit": limit} if limit else {}
+
+
+def apply_settings(con: duckdb.DuckDBPyConnection, settings: dict[str, str]) -> None:
+    """``SET`` each of ``settings`` on ``con`` (names are checked; values are bound)."""
+    for name, value in settings.items():
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise ValueError(f"bad DuckDB setting name {name!r}")
+        con.execute(f"SET {name} = ?", [value])
 
 
 def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
