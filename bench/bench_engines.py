@@ -112,7 +112,7 @@ def report(results: list[dict], sizes: dict[int, dict], cores: int, load: tuple[
     for r in results:
         head = f"| {r['events']:,} | {r['engine']} |"
         if "error" in r:
-            lines.append(f"{head} | | | | | | | {r['error'][:200].replace(chr(10), ' ')} |")
+            lines.append(f"{head} | | | | | | {r['error'][-200:].replace(chr(10), ' ')} |")
             continue
         note = ""
         if r["covered"] != r["checks"]:
