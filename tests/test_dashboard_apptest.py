@@ -286,6 +286,21 @@ def test_admin_recompute_stores_a_new_assessment(tmp_path, monkeypatch):
     assert n == 2 and domains == 8
 
 
+def test_downloads_do_not_rerun_the_page(served):
+    """A download generated on click (a callable) must not also rerun the app: the rerun drops the
+    click's deferred file before the browser fetches it, and under load the download never comes
+    (a CI run timed out waiting for it). Every download button says ``on_click="ignore"``."""
+    at = login("admin1")
+    seen = []
+    for page in ("quality", "listings", "reports"):
+        open_page(at, page)
+        seen += [(page, b.key, b.proto) for b in at.get("download_button")]
+    assert {"listings_csv"} <= {k for _, k, _ in seen} and any(p == "reports" for p, _, _ in seen)
+    for page, key, proto in seen:
+        assert proto.HasField("deferred_file_id"), (page, key)
+        assert proto.ignore_rerun, f"{page}: download button {key} reruns the app on click"
+
+
 def test_reports_with_row_samples_are_listed_only_for_analysts(served):
     from governance.access import record_report
 

@@ -168,4 +168,4 @@ if ctx.can("export_rows"):
         return out.to_csv(index=False).encode("utf-8")
 
     st.download_button(t("listings.export"), data=_csv, file_name="shopgov-listings.csv", mime="text/csv",
-                       icon=":material/download:", key="listings_csv")
+                       icon=":material/download:", key="listings_csv", on_click="ignore")

@@ -296,4 +296,4 @@ else:
         return buf.getvalue()
 
     st.download_button(t("quality.docs_download"), data=_zip_docs, file_name="shopgov-data-docs.zip",
-                       mime="application/zip", icon=":material/download:", key="docs_zip")
+                       mime="application/zip", icon=":material/download:", key="docs_zip", on_click="ignore")

@@ -44,7 +44,7 @@ else:
 
         button.download_button(t("reports.download"), data=_read, file_name=p.name, mime=FORMATS[fmt],
                                icon=":material/download:", key=f"dl_{p.name}", width="stretch",
-                               disabled=not ctx.can("download_reports"))
+                               disabled=not ctx.can("download_reports"), on_click="ignore")
 
 
 if ctx.can("view_rows"):
