@@ -186,7 +186,9 @@ def _phones(text: str) -> Iterator[tuple[int, int]]:
         before, after = text[max(0, match.start - 1):match.start], text[match.end:match.end + 2]
         glued = bool(re.match(r"[A-Za-z0-9_./-]$", before) or re.match(r"[-_./]?[A-Za-z0-9]", after))
         international = raw.startswith(("+", "00")) and len(re.sub(r"\D", "", raw)) >= 8 and not glued
+        # ... and stand on its own: "f250-3821-494e" inside a UUID is not a phone
         formatted = (bool(re.search(r"[ ().-]", raw)) and match.number.country_code == 1
+                     and not re.search(r"[A-Za-z0-9]$", before) and not re.match(r"[A-Za-z0-9]", after)
                      and pn.is_valid_number(match.number))
         if (international or formatted) and not _vetoed(text, match.start):
             yield match.start, match.end
