@@ -26,6 +26,7 @@ import math
 import re
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -587,27 +588,37 @@ def run_checks(
         from .warehouse import verify_file
 
         verify_file(home.warehouse)  # checks of a damaged file would mislead: refuse it
-    from .data_docs import prune as prune_docs
-    from .notify import load_actions
-
     catalog = catalog or load_catalog(home)
     check_suite_tables(chosen_suites, catalog)
-    for s in chosen_suites:
-        problems = unknown_expectation_types(s)
-        if problems:
-            raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
     if engine is None:
         ensure_warehouse(home, catalog)  # a catalog edited since the last load is synced first
-    actions = load_actions(notifications or resolve(home, "notifications.yaml"), home=home)
-    started = datetime.now(UTC).replace(tzinfo=None)
-    run_id = f"chk-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    t0 = time.perf_counter()
-    not_run: list[dict[str, str]] = []
+    pii_scan: Future | None = None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopgov-pii-scan")
+    if engine is None and any(s.table == "catalog_columns" for s in chosen_suites):
+        # The content scan for personal data needs DuckDB only: it reads its samples while this
+        # thread imports GX (seconds of Python) and while GX validates (GX leaves a core idle
+        # between its queries). Started after the catalog sync, so it reads the file GX reads.
+        from .pii_audit import scan_warehouse
+
+        pii_scan = pool.submit(scan_warehouse, home, catalog)
+    con = None
     try:
-        con = connect_read(home.warehouse) if engine is None else engine
-    except Exception as e:
-        raise ShopgovError(f"cannot read the warehouse {home.warehouse}: {scrub_text(str(e))}") from None
-    try:
+        for s in chosen_suites:
+            problems = unknown_expectation_types(s)  # imports GX
+            if problems:
+                raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
+        from .data_docs import prune as prune_docs
+        from .notify import load_actions
+
+        actions = load_actions(notifications or resolve(home, "notifications.yaml"), home=home)
+        started = datetime.now(UTC).replace(tzinfo=None)
+        run_id = f"chk-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        t0 = time.perf_counter()
+        not_run: list[dict[str, str]] = []
+        try:
+            con = connect_read(home.warehouse) if engine is None else engine
+        except Exception as e:
+            raise ShopgovError(f"cannot read the warehouse {home.warehouse}: {scrub_text(str(e))}") from None
         batches, chosen = plan_batches(home, con, chosen_suites, catalog, part, ref)
         if engine is not None:  # its own form of each rule; the rules it cannot run are set aside
             batches, not_run = engine.translate(batches)
@@ -618,8 +629,10 @@ def run_checks(
             raise
         except Exception as e:
             raise ShopgovError(f"the check run failed: {scrub_text(str(e))}") from e
+        scans = pii_scan.result() if pii_scan is not None else None
     finally:
-        if engine is None:
+        pool.shutdown(wait=True)  # a failed run still waits for the scan before it closes the file
+        if engine is None and con is not None:
             con.close()
     import great_expectations as gx
 
@@ -628,7 +641,7 @@ def run_checks(
         if engine is None:
             from .pii_audit import check_outcomes
 
-            results += check_outcomes(home, catalog, run_id, store=store)
+            results += check_outcomes(home, catalog, run_id, store=store, scans=scans)
         else:
             from .pii_audit import EXPECTATION_IDS
 

@@ -2,7 +2,7 @@
 
 * :func:`scan_warehouse` runs :mod:`governance.pii_scan` over every text and JSON column of
   the catalogued tables (each distinct value once; a column with more than
-  :data:`SAMPLE_VALUES` values is sampled, see :func:`sample_clause`) and returns one :class:`ColumnScan` per column.
+  :data:`SAMPLE_VALUES` values is sampled, see :func:`sample_filter`) and returns one :class:`ColumnScan` per column.
 * :func:`classify_columns` suggests a PII class for every column from its name and sampled
   values and compares it with the catalog: a column the catalog leaves unclassified, or marks
   ``none`` while its name or most of its values say it identifies people, is reported.
@@ -43,6 +43,7 @@ EXPECTATION_IDS = ("catalog_columns.pii.content_classified", "catalog_columns.pi
 #: Values scanned per column at most (a larger column is sampled).
 SAMPLE_VALUES = 200_000
 SAMPLE_SEED = 20181001  # a fixed seed: the same file gives the same sample, so findings do not flicker
+VECTOR = 2048  # rows per DuckDB vector: the unit a sample keeps or skips
 #: Share of a column's values that must *be* one kind of personal data for the column to
 #: be classified by its content (free text with the odd phone number stays ``none``).
 CONTENT_SHARE = 0.5
@@ -103,27 +104,54 @@ def _scan_values(rows: list[tuple[Any, int]], cs: ColumnScan) -> None:
             cs.whole[found[0].kind] += n
 
 
-def sample_clause(values: int, limit: int = SAMPLE_VALUES) -> str:
-    """DuckDB's ``TABLESAMPLE`` for a column with ``values`` non-null values: about ``limit`` of
-    them, or nothing when the column has no more than that.
+def sample_filter(stride: int) -> str:
+    """A ``WHERE`` term keeping about one in ``stride`` of a table's rows, or ``true``.
 
-    System sampling (whole vectors of 2,048 rows, seeded so that a rerun scans the same rows):
-    DuckDB skips the vectors it leaves out, where a reservoir of ``limit`` rows reads the whole
-    column (0.6-1.6 s per column of 10M events, most of a check run's scan). The percentage
-    applies to rows before ``WHERE``, so it is taken of the non-null values.
+    Whole vectors of :data:`VECTOR` rows are kept or skipped by a hash of their position
+    (``rowid``) and :data:`SAMPLE_SEED`, so DuckDB reads only the vectors it keeps, on every
+    thread, and the same file always gives the same sample (rows appended later leave the
+    earlier ones' choice alone). DuckDB's own seeded ``TABLESAMPLE`` is repeatable on one
+    thread only, and setting ``threads`` is global to a file's instance: it slowed the
+    check queries that run next to the scan.
     """
-    if values <= limit:
-        return ""
-    return f" TABLESAMPLE {100.0 * limit / values:.6f}% (system, {SAMPLE_SEED})"
+    if stride <= 1:
+        return "true"
+    return f"hash(rowid // {VECTOR} + {SAMPLE_SEED}) % {stride} = 0"
+
+
+def _plan(con: Any, table: str, columns: list[str], limit: int) -> dict[str, int]:
+    """Each column's sampling stride: 1 (every value) for a column with up to ``limit``
+    non-null values, else about ``values / limit``.
+
+    A table of up to ``limit`` rows needs no counting; a larger one is counted on a probe
+    sample of about ``limit`` rows (counting whole columns of 10M events took ~1 s, the scan
+    itself a fifth of that), and a sparse column found there is then read whole.
+    """
+    rows = con.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0]  # from metadata
+    if rows <= limit:
+        return dict.fromkeys(columns, 1)
+    probe = -(-rows // limit)
+    counts = con.execute(f"SELECT count(*), {', '.join(f'count({_q(c)})' for c in columns)} "
+                         f"FROM {_q(table)} WHERE {sample_filter(probe)}").fetchone()
+    seen = max(int(counts[0]), 1)
+    out = {}
+    for column, n in zip(columns, counts[1:], strict=True):
+        values = int(n) * rows / seen  # the column's non-null values, estimated
+        out[column] = 1 if values <= limit else max(2, round(values / limit))
+    return out
 
 
 def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> list[ColumnScan]:
-    """Scan every text/JSON column of every catalogued table in the warehouse."""
+    """Scan every text/JSON column of every catalogued table in the warehouse.
+
+    Safe to run in a thread next to a check run on the same file: it reads through its own
+    connection and changes no setting of the shared DuckDB instance but the check memory cap
+    that the check run sets too.
+    """
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
     con = connect_read(home.warehouse)
     apply_settings(con, check_settings())  # DuckDB would otherwise cache the blocks it read, GBs at 100M events
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     try:
         cols = con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
@@ -133,26 +161,31 @@ def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> 
         for table, column in cols:
             if table in catalog.tables:
                 by_table.setdefault(table, []).append(column)
-        values: dict[tuple[str, str], int] = {}
-        for table, columns in by_table.items():  # every column's non-null count in one scan per table
-            counts = con.execute(f"SELECT {', '.join(f'count({_q(c)})' for c in columns)} FROM {_q(table)}").fetchone()
-            values.update({(table, c): int(n) for c, n in zip(columns, counts, strict=True)})
+        views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         out = []
-        for (table, column), n in values.items():
-            sample = sample_clause(n, limit)
-            # a seeded system sample is repeatable on one thread only; whole columns use them all
-            con.execute(f"SET threads = {1 if sample else int(threads)}")
-            # values in which scan() cannot find anything are only counted (NULL group)
-            rows = con.execute(
-                f"SELECT CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (SELECT CAST({_q(column)} "
-                f"AS VARCHAR) AS v FROM {_q(table)}{sample} WHERE {_q(column)} IS NOT NULL) GROUP BY 1").fetchall()
-            cs = ColumnScan(table, column, sampled=bool(sample))
-            cs.scanned += sum(n for v, n in rows if v is None)
-            _scan_values(rows, cs)
-            out.append(cs)
+        for table, columns in by_table.items():
+            # a view has no rowid to sample by: read whole (shopgov writes none; a team's home may)
+            plan = dict.fromkeys(columns, 1) if table in views else _plan(con, table, columns, limit)
+            scans = {c: ColumnScan(table, c, sampled=plan[c] > 1) for c in columns}
+            for stride in sorted(set(plan.values())):  # one pass per sampling rate, over all its columns
+                chosen = [c for c in columns if plan[c] == stride]
+                # values in which scan() cannot find anything are only counted (NULL group);
+                # UNPIVOT leaves out NULLs, so every column's non-null values are counted
+                rows = con.execute(
+                    f"SELECT col, CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (UNPIVOT (SELECT "
+                    f"{', '.join(f'CAST({_q(c)} AS VARCHAR) AS {_q(c)}' for c in chosen)} FROM {_q(table)} "
+                    f"WHERE ({' OR '.join(f'{_q(c)} IS NOT NULL' for c in chosen)}) AND {sample_filter(stride)}) ON {', '.join(_q(c) for c in chosen)} INTO NAME col VALUE v) "
+                    "GROUP BY ALL").fetchall()
+                by_column: dict[str, list[tuple[Any, int]]] = {c: [] for c in chosen}
+                for column, value, n in rows:
+                    by_column[column].append((value, n))
+                for column, values in by_column.items():
+                    cs = scans[column]
+                    cs.scanned += sum(n for v, n in values if v is None)
+                    _scan_values(values, cs)
+            out += scans.values()
         return out
     finally:
-        con.execute(f"SET threads = {int(threads)}")  # global to the file's instance, shared in-process
         con.close()
 
 
@@ -247,11 +280,14 @@ def set_status(home: Home, finding: str, status: str) -> None:
         raise UsageError(f"no personal-data finding '{finding}' in {home.results}")
 
 
-def check_outcomes(home: Home, catalog: Catalog, run_id: str, store: bool = True) -> list[ExpectationOutcome]:
-    """Scan the warehouse, store the findings and return the check run's metadata results."""
+def check_outcomes(home: Home, catalog: Catalog, run_id: str, store: bool = True,
+                   scans: list[ColumnScan] | None = None) -> list[ExpectationOutcome]:
+    """Scan the warehouse (unless ``scans`` are given), store the findings and return the check
+    run's metadata results."""
     from .checks import ExpectationOutcome
 
-    scans = scan_warehouse(home, catalog)
+    if scans is None:
+        scans = scan_warehouse(home, catalog)
     records = findings(scans, catalog)
     if store:
         store_findings(home, records, run_id)

@@ -61,7 +61,8 @@ NEGATIVES = [
     "tracking 9400111899223197428490", "SF123456789012", "¥1299.00", "$1,299.99", "售价 13800 元",
     "Samsung QN65Q80C 65 inch", "12 Volt Drive Motor", "Road Bike 700C 21 Speed", "2024-03-15 12:30:45",
     "ts 1710505845123", "20240315123045", "at 12:30:45.123", "md5 5d41402abc4b2a76b9719d911017c592",
-    "00498343-44a7-4565-b3c5-966eb14d59bd", "v1.2.3.4", "version 10.0.19045.2965", "固件版本 2.1.0.3",
+    "00498343-44a7-4565-b3c5-966eb14d59bd", "009bf250-3821-494e-a3b2-0e225cbbffc6",  # UUIDs (event ids)
+    "003fb5f0-6fe7-4853-8312-3b23a2d09ba0", "id 001ff19b-8679-4784-98e0-0b24d5d48ab8 ok", "v1.2.3.4", "version 10.0.19045.2965", "固件版本 2.1.0.3",
     "image@2x.png", "https://shop.example.com/item/123456?color=red", "00:1A:2B:3C:4D:5E", "wechat pay supported",
     "大号 5号电池 10节装", "QQ音乐 会员 12个月",
 ]
@@ -223,8 +224,9 @@ def test_findings_are_stored_with_stable_ids_and_kept_statuses(home):
 
 
 def test_a_large_column_is_sampled_repeatably_and_still_found_by_content(home):
-    """A column with more values than the limit is sampled (a seeded system sample, so that the
-    same file gives the same findings run after run) and its personal data is still found."""
+    """A column with more values than the limit is sampled (whole vectors chosen by a seeded hash
+    of their position, so that the same file gives the same findings run after run, on any
+    number of threads) and its personal data is still found."""
     from governance.warehouse import atomic_write, ensure_warehouse
 
     ensure_warehouse(home)
@@ -233,7 +235,13 @@ def test_a_large_column_is_sampled_repeatably_and_still_found_by_content(home):
                     "CASE WHEN range % 10 = 0 THEN 'ask buyer' || range || '@example.com' ELSE 'plain text' END "
                     "FROM range(200000)")
     catalog = load_catalog(home)
-    runs = [{c.column: c for c in scan_warehouse(home, catalog, limit=20_000)} for _ in range(3)]
+    runs = []
+    for threads in (1, 4, 4):  # DuckDB's seeded TABLESAMPLE differed run to run on more than one thread
+        con = duckdb.connect(str(home.warehouse), read_only=True)
+        con.execute(f"SET threads = {threads}")  # global to the file's instance in this process
+        runs.append({c.column: c for c in scan_warehouse(home, catalog, limit=20_000)})
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == threads  # left alone
+        con.close()
     desc = runs[0]["description"]
     assert desc.sampled and 10_000 <= desc.scanned <= 40_000
     assert 0.05 <= desc.holding["email"] / desc.scanned <= 0.15
@@ -268,3 +276,31 @@ def test_the_warehouse_scan_runs_under_the_check_memory_cap(home, monkeypatch):
     ref = duckdb.connect()
     ref.execute("SET memory_limit = '123MB'")
     assert seen == [ref.execute("SELECT current_setting('memory_limit')").fetchone()[0]]
+
+
+def test_the_scan_changes_no_setting_a_check_run_beside_it_shares(home, monkeypatch):
+    """The scan runs in a thread next to the check queries, on the same DuckDB instance, where a
+    SET is global: it may set only the memory cap the check run sets too (it used to pin
+    ``threads`` to 1 for its samples, which would have slowed every check query beside it)."""
+    from governance import pii_audit
+    from governance.warehouse import check_settings, ensure_warehouse
+
+    ensure_warehouse(home)
+    sets: list[str] = []
+    real = pii_audit.connect_read
+
+    class Spy:
+        def __init__(self, con):
+            self._con = con
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+        def execute(self, sql, *args):
+            if sql.lstrip().upper().startswith(("SET", "RESET", "PRAGMA")):
+                sets.append(sql.split()[1])
+            return self._con.execute(sql, *args)
+
+    monkeypatch.setattr(pii_audit, "connect_read", lambda path: Spy(real(path)))
+    scan_warehouse(home, load_catalog(home), limit=10)  # every column of the sample sampled
+    assert sets and set(sets) <= set(check_settings())
