@@ -15,3 +15,8 @@ warnings.filterwarnings("ignore", message="PySpark does not yet fully support pa
 _main = sys.modules.get("__main__")
 if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
     _main.__file__ = "<string>"
+
+# GX imports scipy.stats and altair for expectations shopgov does not use: on first use instead.
+from .deferred_imports import defer_all as _defer_all  # noqa: E402
+
+_defer_all()

@@ -10,6 +10,7 @@ order (the order of ``shopgov --help``). Nothing registers itself on import.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -53,6 +54,24 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     """Entry point of the ``shopgov`` console script."""
+    try:
+        _main()
+    finally:
+        skip_final_collection()
+
+
+def skip_final_collection() -> None:
+    """Let the process end without CPython's last garbage collection.
+
+    At exit the collector walks every object still alive: after a check run (GX's import
+    leaves about a million) that took ~1.1 s of ``shopgov check``'s wall time, for nothing,
+    as the process is ending. ``gc.freeze`` moves them out of its reach; files, connections
+    and ``atexit`` handlers are closed and run as before.
+    """
+    gc.freeze()
+
+
+def _main() -> None:
     app = build_app()
     try:
         # with standalone_mode=False click *returns* the code of a typer.Exit instead of raising it
