@@ -50,7 +50,7 @@ END = "2024-06-30"
 TABLES = ("categories", "sellers", "products", "events", "reviews")
 SIMPLE6 = ("events.event_id.not_null", "events.session_id.not_null", "events.ts.not_null",
            "events.event_type.allowed", "events.price_paid.range", "events.event_id.unique")
-ENGINES = ("shopgov", "sql", "soda", "shopgov_unlimited", "sql_unlimited", "soda_unlimited", "gx_pandas")
+ENGINES = ("shopgov", "shopgov_cold", "sql", "soda", "shopgov_unlimited", "sql_unlimited", "soda_unlimited", "gx_pandas")
 MEMORY_LIMIT = "512MB"  # shopgov's default SHOPGOV_CHECK_MEMORY_LIMIT; *_unlimited: DuckDB's default
 
 
@@ -164,10 +164,15 @@ def sodacl(batch, rules) -> str:
 
 # ------------------------------------------------------------------ engines (run in a child)
 def _import_engine(engine: str) -> None:
-    """Import the engine's libraries first, so that check time excludes interpreter start-up."""
+    """Import the engine's libraries first, so that check time excludes interpreter start-up.
+
+    ``shopgov_cold`` imports only shopgov's check module, as ``shopgov check`` does: the run
+    itself imports GX, while its personal-data scan reads (its wall is the cold command's)."""
     import duckdb  # noqa: F401
 
-    if engine.startswith(("shopgov", "gx_pandas")):
+    if engine == "shopgov_cold":
+        import governance.checks  # noqa: F401
+    elif engine.startswith(("shopgov", "gx_pandas")):
         import great_expectations  # noqa: F401
 
         import governance.gx_duckdb  # noqa: F401
@@ -466,7 +471,10 @@ def report(results: list[dict], home_dir: Path, rows: dict[str, int], load: list
             if r.get("statements"):
                 note = (note + "; " if note else "") + f"{r['statements']} GX SQL statements"
             if r.get("pii_scan_seconds"):
-                note += f"; of which {r['pii_scan_seconds']:.1f} s the content scan for personal data"
+                note += (f"; the content scan for personal data ran {r['pii_scan_seconds']:.1f} s in a thread "
+                         "beside the checks")
+            if r["engine"] == "shopgov_cold":
+                note += "; GX imported by the run, as `shopgov check` does (check seconds include it)"
             if len(r.get("runs", [])) > 1:
                 note = (note + "; " if note else "") + "runs: " + ", ".join(f"{x:.1f}" for x in r["runs"])
                 note += " (wall " + ", ".join(f"{x:.1f}" for x in r["wall_runs"]) + ")"
@@ -477,11 +485,14 @@ def report(results: list[dict], home_dir: Path, rows: dict[str, int], load: list
         if sg is None:
             continue
         sq = next((x for x in results if x["case"] == case and x["engine"] == "sql" and "error" not in x), None)
+        cold = next((x for x in results if x["case"] == case and x["engine"] == "shopgov_cold"
+                     and "error" not in x), None)
         if sg and sq:
-            pii = sg.get("pii_scan_seconds") or 0.0
+            wall = (f"cold-process wall {cold['wall'] / sq['wall']:.2f}x (`shopgov_cold`; "
+                    f"{sg['wall'] / sq['wall']:.2f}x with GX imported before the run)" if cold
+                    else f"cold-process wall {sg['wall'] / sq['wall']:.2f}x")
             lines.append(f"shopgov / hand-written SQL: check seconds {sg['seconds'] / sq['seconds']:.2f}x "
-                         f"({(sg['seconds'] - pii) / sq['seconds']:.2f}x without the personal-data scan, which "
-                         f"only shopgov runs), cold-process wall {sg['wall'] / sq['wall']:.2f}x, CPU seconds "
+                         f"(shopgov also scans for personal data, beside the checks), {wall}, CPU seconds "
                          f"{sg['cpu'] / sq['cpu']:.2f}x.")
             lines.append("")
             same, diff = compare(sg, sq)
@@ -519,6 +530,10 @@ def main() -> None:
     if args.child:
         doc = run_engine(args.child, args.case, args.data)
         print(json.dumps({**doc, "own_peak_rss_mb": own_peak_rss_mb()}, default=str))
+        # end as the `shopgov` command does (dashboard.cli.skip_final_collection), every engine alike
+        import gc
+
+        gc.freeze()
         return
     # Data preparation runs in a child: a forked child inherits the parent's peak RSS
     # (ru_maxrss survives fork and exec), so the parent must stay small.
