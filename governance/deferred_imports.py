@@ -11,6 +11,7 @@ that does use them (an expectation, scikit-learn) works unchanged.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -24,10 +25,7 @@ def defer(name: str) -> None:
     or not installed)."""
     if name in sys.modules:
         return
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return
+    spec = _find_spec(name)
     if spec is None:
         return
     stub = types.ModuleType(name, f"{name}: imported on first use (governance.deferred_imports)")
@@ -46,6 +44,23 @@ def defer(name: str) -> None:
 
     stub.__getattr__ = __getattr__  # type: ignore[method-assign]
     sys.modules[name] = stub
+
+
+def _find_spec(name: str) -> importlib.machinery.ModuleSpec | None:
+    """The spec of ``name`` without importing anything (``importlib.util.find_spec`` of a
+    submodule imports its package: ``scipy``, and with it numpy, 0.7 s on every command)."""
+    parent, _, _ = name.rpartition(".")
+    try:
+        if not parent:
+            return importlib.util.find_spec(name)
+        loaded = sys.modules.get(parent)
+        where = getattr(loaded, "__path__", None) if loaded is not None else None
+        if where is None:
+            pspec = _find_spec(parent)
+            where = pspec.submodule_search_locations if pspec is not None else None
+        return importlib.machinery.PathFinder.find_spec(name, where) if where else None
+    except (ImportError, ValueError):
+        return None
 
 
 def defer_all() -> None:
