@@ -24,6 +24,7 @@ import json
 import logging
 import math
 import re
+import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -590,23 +591,24 @@ def run_checks(
         verify_file(home.warehouse)  # checks of a damaged file would mislead: refuse it
     catalog = catalog or load_catalog(home)
     check_suite_tables(chosen_suites, catalog)
+    for s in chosen_suites:
+        problems = unknown_expectation_types(s)  # imports GX
+        if problems:
+            raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
     if engine is None:
         ensure_warehouse(home, catalog)  # a catalog edited since the last load is synced first
     pii_scan: Future | None = None
+    stop_scan = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopgov-pii-scan")
     if engine is None and any(s.table == "catalog_columns" for s in chosen_suites):
-        # The content scan for personal data needs DuckDB only: it reads its samples while this
-        # thread imports GX (seconds of Python) and while GX validates (GX leaves a core idle
-        # between its queries). Started after the catalog sync, so it reads the file GX reads.
+        # The content scan for personal data reads its samples while GX validates: GX leaves a
+        # core idle while it works in Python between its queries. Started after the catalog
+        # sync, so it reads the file GX reads; a failed run stops it at its next query.
         from .pii_audit import scan_warehouse
 
-        pii_scan = pool.submit(scan_warehouse, home, catalog)
+        pii_scan = pool.submit(scan_warehouse, home, catalog, stop=stop_scan)
     con = None
     try:
-        for s in chosen_suites:
-            problems = unknown_expectation_types(s)  # imports GX
-            if problems:
-                raise ConfigError(s.path, [(key_path(loc), None, msg) for loc, msg in problems])
         from .data_docs import prune as prune_docs
         from .notify import load_actions
 
@@ -631,7 +633,8 @@ def run_checks(
             raise ShopgovError(f"the check run failed: {scrub_text(str(e))}") from e
         scans = pii_scan.result() if pii_scan is not None else None
     finally:
-        pool.shutdown(wait=True)  # a failed run still waits for the scan before it closes the file
+        stop_scan.set()  # a failed run stops the scan, and waits for it before it closes the file
+        pool.shutdown(wait=True)
         if engine is None and con is not None:
             con.close()
     import great_expectations as gx

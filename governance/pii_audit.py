@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -104,6 +105,15 @@ def _scan_values(rows: list[tuple[Any, int]], cs: ColumnScan) -> None:
             cs.whole[found[0].kind] += n
 
 
+class ScanStopped(ShopgovError):
+    """The scan was asked to stop (the check run it served failed)."""
+
+
+def _check_stop(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise ScanStopped("the personal-data scan was stopped")
+
+
 def sample_filter(stride: int) -> str:
     """A ``WHERE`` term keeping about one in ``stride`` of a table's rows, or ``true``.
 
@@ -141,12 +151,14 @@ def _plan(con: Any, table: str, columns: list[str], limit: int) -> dict[str, int
     return out
 
 
-def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> list[ColumnScan]:
+def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES,
+                   stop: threading.Event | None = None) -> list[ColumnScan]:
     """Scan every text/JSON column of every catalogued table in the warehouse.
 
     Safe to run in a thread next to a check run on the same file: it reads through its own
     connection and changes no setting of the shared DuckDB instance but the check memory cap
-    that the check run sets too.
+    that the check run sets too. Once ``stop`` is set it raises :class:`ScanStopped` before
+    its next query.
     """
     if not home.warehouse.exists():
         raise ShopgovError(f"no warehouse at {home.warehouse}; run `shopgov init` first")
@@ -165,9 +177,11 @@ def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES) -> 
         out = []
         for table, columns in by_table.items():
             # a view has no rowid to sample by: read whole (shopgov writes none; a team's home may)
+            _check_stop(stop)
             plan = dict.fromkeys(columns, 1) if table in views else _plan(con, table, columns, limit)
             scans = {c: ColumnScan(table, c, sampled=plan[c] > 1) for c in columns}
             for stride in sorted(set(plan.values())):  # one pass per sampling rate, over all its columns
+                _check_stop(stop)
                 chosen = [c for c in columns if plan[c] == stride]
                 # values in which scan() cannot find anything are only counted (NULL group);
                 # UNPIVOT leaves out NULLs, so every column's non-null values are counted
