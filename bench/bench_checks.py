@@ -167,7 +167,7 @@ def _import_engine(engine: str) -> None:
     """Import the engine's libraries first, so that check time excludes interpreter start-up.
 
     ``shopgov_cold`` imports only shopgov's check module, as ``shopgov check`` does: the run
-    itself imports GX, while its personal-data scan reads (its wall is the cold command's)."""
+    itself imports GX (its wall is the cold command's)."""
     import duckdb  # noqa: F401
 
     if engine == "shopgov_cold":
