@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from governance.rule_sql import count_sql, quote_ident, row_predicate, rows_query
+from governance.warehouse import DEFAULT_CHECK_MEMORY_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -51,7 +52,7 @@ TABLES = ("categories", "sellers", "products", "events", "reviews")
 SIMPLE6 = ("events.event_id.not_null", "events.session_id.not_null", "events.ts.not_null",
            "events.event_type.allowed", "events.price_paid.range", "events.event_id.unique")
 ENGINES = ("shopgov", "shopgov_cold", "sql", "soda", "shopgov_unlimited", "sql_unlimited", "soda_unlimited", "gx_pandas")
-MEMORY_LIMIT = "512MB"  # shopgov's default SHOPGOV_CHECK_MEMORY_LIMIT; *_unlimited: DuckDB's default
+MEMORY_LIMIT = DEFAULT_CHECK_MEMORY_LIMIT  # shopgov's default for every engine; *_unlimited: DuckDB's
 
 
 # ------------------------------------------------------------------ rules -> SQL (governance.rule_sql) / SodaCL

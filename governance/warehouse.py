@@ -214,14 +214,21 @@ def atomic_write(home: Home, path: Path, *, fresh: bool = False, timeout: float 
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
 
 
+#: DuckDB's memory cap in check runs and scans. GX, pandas and pyarrow take about 300-400 MB
+#: of the process; DuckDB holds the cap and 100-150 MB more. At 512MB, with the personal-data
+#: scan reading beside GX, ``shopgov check`` peaked at 0.96-1.07 GB on 10M events; at 384MB,
+#: 0.80-0.89 GB, and 819 MB on 100M events in about the same time (bench/bench_checks.py).
+DEFAULT_CHECK_MEMORY_LIMIT = "384MB"
+
+
 def check_settings() -> dict[str, str]:
     """DuckDB settings for check runs and scans: a memory cap (spilling to disk beyond it).
 
-    ``SHOPGOV_CHECK_MEMORY_LIMIT`` (default 512MB) bounds DuckDB's buffers, including the
-    blocks it keeps cached after reading them, so that a nightly run on a large event log
-    stays under 1 GB of RAM. Set it empty for DuckDB's default (80% of RAM).
+    ``SHOPGOV_CHECK_MEMORY_LIMIT`` (default :data:`DEFAULT_CHECK_MEMORY_LIMIT`) bounds DuckDB's
+    buffers, including the blocks it keeps cached after reading them, so that a nightly run on
+    a large event log stays under 1 GB of RAM. Set it empty for DuckDB's default (80% of RAM).
     """
-    limit = os.environ.get("SHOPGOV_CHECK_MEMORY_LIMIT", "512MB")
+    limit = os.environ.get("SHOPGOV_CHECK_MEMORY_LIMIT", DEFAULT_CHECK_MEMORY_LIMIT)
     return {"memory_limit": limit} if limit else {}
 
 
