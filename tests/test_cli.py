@@ -76,3 +76,19 @@ def test_commands_are_registered_explicitly_without_import_cycles():
     assert names == [c.name or c.callback.__name__ for c in b.registered_commands]
     assert [g.name for g in a.registered_groups] == ["questionnaire", "incidents", "config", "export", "users", "sites"]
     assert {"assess", "report", "check", "anomalies", "dashboard", "init", "demo", "train", "flag"} <= set(names)
+
+
+def test_main_leaves_the_garbage_collector_of_its_caller_alone(monkeypatch):
+    """``shopgov`` skips CPython's last collection at exit (gc.freeze, ~1 s after a check run),
+    but only at exit: a process that calls main() and goes on (a test, a scheduler) keeps
+    collecting everything it had."""
+    import gc
+
+    from dashboard.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["shopgov", "--help"])
+    before = gc.get_freeze_count()
+    with pytest.raises(SystemExit) as e:
+        main()
+    assert e.value.code == 0
+    assert gc.get_freeze_count() == before
