@@ -176,27 +176,27 @@ def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES,
         views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         out = []
         for table, columns in by_table.items():
-            # a view has no rowid to sample by: read whole (shopgov writes none; a team's home may)
             _check_stop(stop)
+            # a view has no rowid to sample by: read whole (shopgov writes none; a team's home may)
             plan = dict.fromkeys(columns, 1) if table in views else _plan(con, table, columns, limit)
             scans = {c: ColumnScan(table, c, sampled=plan[c] > 1) for c in columns}
             for stride in sorted(set(plan.values())):  # one pass per sampling rate, over all its columns
                 _check_stop(stop)
-                chosen = [c for c in columns if plan[c] == stride]
+                chosen = [_q(c) for c in columns if plan[c] == stride]
                 # values in which scan() cannot find anything are only counted (NULL group);
                 # UNPIVOT leaves out NULLs, so every column's non-null values are counted
+                values = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in chosen)
+                present = " OR ".join(f"{c} IS NOT NULL" for c in chosen)
                 rows = con.execute(
-                    f"SELECT col, CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (UNPIVOT (SELECT "
-                    f"{', '.join(f'CAST({_q(c)} AS VARCHAR) AS {_q(c)}' for c in chosen)} FROM {_q(table)} "
-                    f"WHERE ({' OR '.join(f'{_q(c)} IS NOT NULL' for c in chosen)}) AND {sample_filter(stride)}) ON {', '.join(_q(c) for c in chosen)} INTO NAME col VALUE v) "
-                    "GROUP BY ALL").fetchall()
-                by_column: dict[str, list[tuple[Any, int]]] = {c: [] for c in chosen}
+                    f"SELECT col, CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (UNPIVOT (SELECT {values} "
+                    f"FROM {_q(table)} WHERE ({present}) AND {sample_filter(stride)}) ON {', '.join(chosen)} "
+                    "INTO NAME col VALUE v) GROUP BY ALL").fetchall()
+                by_column: dict[str, list[tuple[Any, int]]] = {}
                 for column, value, n in rows:
-                    by_column[column].append((value, n))
-                for column, values in by_column.items():
-                    cs = scans[column]
-                    cs.scanned += sum(n for v, n in values if v is None)
-                    _scan_values(values, cs)
+                    by_column.setdefault(column, []).append((value, n))
+                for column, found in by_column.items():
+                    scans[column].scanned += sum(n for v, n in found if v is None)
+                    _scan_values(found, scans[column])
             out += scans.values()
         return out
     finally:
