@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pandas as pd
@@ -249,47 +250,15 @@ def test_a_large_column_is_sampled_repeatably_and_still_found_by_content(home):
     assert not scan_warehouse(home, catalog, limit=1_000_000)[0].sampled
 
 
-def test_the_warehouse_scan_runs_under_the_check_memory_cap(home, monkeypatch):
-    """The scan reads every text column: without the cap DuckDB keeps the blocks it read cached
-    (4.2 GB at 100M events against 0.7 GB with it), so it runs under SHOPGOV_CHECK_MEMORY_LIMIT."""
+def record_scan(monkeypatch) -> SimpleNamespace:
+    """Spy on the scan's own (real) DuckDB connection: every statement it runs, and its memory
+    limit just before it closes. Observes only; the scan runs as it would."""
     from governance import pii_audit
-    from governance.warehouse import ensure_warehouse
 
-    ensure_warehouse(home)
-    seen: list[str] = []
+    seen = SimpleNamespace(queries=[], memory_limits=[])
     real = pii_audit.connect_read
 
-    class Spy:  # the scan's connection, asked for its memory limit just before it closes
-        def __init__(self, con):
-            self._con = con
-
-        def __getattr__(self, name):
-            return getattr(self._con, name)
-
-        def close(self):
-            seen.append(self._con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
-            self._con.close()
-
-    monkeypatch.setattr(pii_audit, "connect_read", lambda path: Spy(real(path)))
-    monkeypatch.setenv("SHOPGOV_CHECK_MEMORY_LIMIT", "123MB")
-    scan_warehouse(home, load_catalog(home))
-    ref = duckdb.connect()
-    ref.execute("SET memory_limit = '123MB'")
-    assert seen == [ref.execute("SELECT current_setting('memory_limit')").fetchone()[0]]
-
-
-def test_the_scan_changes_no_setting_a_check_run_beside_it_shares(home, monkeypatch):
-    """The scan runs in a thread next to the check queries, on the same DuckDB instance, where a
-    SET is global: it may set only the memory cap the check run sets too (it used to pin
-    ``threads`` to 1 for its samples, which would have slowed every check query beside it)."""
-    from governance import pii_audit
-    from governance.warehouse import check_settings, ensure_warehouse
-
-    ensure_warehouse(home)
-    sets: list[str] = []
-    real = pii_audit.connect_read
-
-    class Spy:
+    class Recording:
         def __init__(self, con):
             self._con = con
 
@@ -297,12 +266,41 @@ def test_the_scan_changes_no_setting_a_check_run_beside_it_shares(home, monkeypa
             return getattr(self._con, name)
 
         def execute(self, sql, *args):
-            if sql.lstrip().upper().startswith(("SET", "RESET", "PRAGMA")):
-                sets.append(sql.split()[1])
+            seen.queries.append(sql)
             return self._con.execute(sql, *args)
 
-    monkeypatch.setattr(pii_audit, "connect_read", lambda path: Spy(real(path)))
+        def close(self):
+            seen.memory_limits.append(self._con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+            self._con.close()
+
+    monkeypatch.setattr(pii_audit, "connect_read", lambda path: Recording(real(path)))
+    return seen
+
+
+def test_the_warehouse_scan_runs_under_the_check_memory_cap(home, monkeypatch):
+    """The scan reads every text column: without the cap DuckDB keeps the blocks it read cached
+    (4.2 GB at 100M events against 0.7 GB with it), so it runs under SHOPGOV_CHECK_MEMORY_LIMIT."""
+    from governance.warehouse import ensure_warehouse
+
+    ensure_warehouse(home)
+    seen = record_scan(monkeypatch)
+    monkeypatch.setenv("SHOPGOV_CHECK_MEMORY_LIMIT", "123MB")
+    scan_warehouse(home, load_catalog(home))
+    ref = duckdb.connect()
+    ref.execute("SET memory_limit = '123MB'")
+    assert seen.memory_limits == [ref.execute("SELECT current_setting('memory_limit')").fetchone()[0]]
+
+
+def test_the_scan_changes_no_setting_a_check_run_beside_it_shares(home, monkeypatch):
+    """The scan runs in a thread next to the check queries, on the same DuckDB instance, where a
+    SET is global: it may set only the memory cap the check run sets too (it used to pin
+    ``threads`` to 1 for its samples, which would have slowed every check query beside it)."""
+    from governance.warehouse import check_settings, ensure_warehouse
+
+    ensure_warehouse(home)
+    seen = record_scan(monkeypatch)
     scan_warehouse(home, load_catalog(home), limit=10)  # every column of the sample sampled
+    sets = [q.split()[1] for q in seen.queries if q.lstrip().upper().startswith(("SET", "RESET", "PRAGMA"))]
     assert sets and set(sets) <= set(check_settings())
 
 
@@ -315,24 +313,10 @@ def test_a_stopped_scan_ends_before_its_next_query(home, monkeypatch):
     from governance.warehouse import ensure_warehouse
 
     ensure_warehouse(home)
-    queries: list[str] = []
-    real = pii_audit.connect_read
-
-    class Spy:
-        def __init__(self, con):
-            self._con = con
-
-        def __getattr__(self, name):
-            return getattr(self._con, name)
-
-        def execute(self, sql, *args):
-            queries.append(sql)
-            return self._con.execute(sql, *args)
-
-    monkeypatch.setattr(pii_audit, "connect_read", lambda path: Spy(real(path)))
+    seen = record_scan(monkeypatch)
     stop = threading.Event()
     stop.set()
     with pytest.raises(pii_audit.ScanStopped):
         scan_warehouse(home, load_catalog(home), stop=stop)
-    assert not any(q.lstrip().startswith("SELECT col") for q in queries)  # no column was read
+    assert not any(q.lstrip().startswith("SELECT col") for q in seen.queries)  # no column was read
     assert scan_warehouse(home, load_catalog(home), stop=threading.Event())  # unset: scans as before
