@@ -1,6 +1,7 @@
 """The command line follows conventions: --help everywhere, exit codes, JSON summaries."""
 
 import json
+import socket
 import subprocess
 import sys
 
@@ -92,3 +93,31 @@ def test_main_leaves_the_garbage_collector_of_its_caller_alone(monkeypatch):
         main()
     assert e.value.code == 0
     assert gc.get_freeze_count() == before
+
+
+@pytest.fixture
+def taken_port():
+    """A port some other server is listening on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+def test_dashboard_on_a_taken_port_is_a_usage_error_naming_the_port(tmp_path, taken_port):
+    r = shopgov("dashboard", "--port", str(taken_port), "--home", str(tmp_path / "h"))
+    assert r.returncode == 2, r.stderr
+    assert f"port {taken_port}" in r.stderr and "--port" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_demo_refuses_a_taken_port_before_running_its_steps_and_otherwise_finds_a_free_one(tmp_path, taken_port):
+    from dashboard.cli.dashboard import free_port, port_is_free
+
+    r = shopgov("demo", "--port", str(taken_port), "--home", str(tmp_path / "h"))
+    assert r.returncode == 2, r.stderr
+    assert f"port {taken_port}" in r.stderr
+    assert not (tmp_path / "h" / "warehouse.duckdb").exists()  # nothing ran
+    assert not port_is_free("127.0.0.1", taken_port)
+    found = free_port("127.0.0.1", taken_port)
+    assert found > taken_port and port_is_free("127.0.0.1", found)

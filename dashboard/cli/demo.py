@@ -38,12 +38,21 @@ STEPS: list[tuple[str, list[str], set[int]]] = [
 def demo(
     home: HomeOption = None,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the dashboard at the end.")] = True,
-    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8501,
+    port: Annotated[int | None, typer.Option(
+        help="Dashboard port [default: the first free one from 8501].", min=1, max=65535)] = None,
     json_out: JsonOption = None,
 ) -> None:
     """Run the main job: load → check → train → flag → assess → report → dashboard."""
 
     def body() -> int:
+        from .dashboard import DEFAULT_PORT, free_port, require_free_port
+
+        serve_port = port
+        if serve:  # a taken port is found before the steps run, not after
+            if port is None:
+                serve_port = free_port("127.0.0.1", DEFAULT_PORT)
+            else:
+                require_free_port("127.0.0.1", port)
         h = resolve_home(home)
         h.ensure()
         done = []
@@ -62,9 +71,9 @@ def demo(
         console.print(f"reports: {escape(str(h.reports))}")
         write_json(json_out, {"home": str(h.root), "steps": done, "ok": True})
         if serve:
-            console.print(f"dashboard: http://localhost:{port}  (log in as admin; Ctrl+C to stop)")
+            console.print(f"dashboard: http://localhost:{serve_port}  (log in as admin; Ctrl+C to stop)")
             return subprocess.call(
-                [sys.executable, "-m", "dashboard.cli", "dashboard", "--home", str(h.root), "--port", str(port)]
+                [sys.executable, "-m", "dashboard.cli", "dashboard", "--home", str(h.root), "--port", str(serve_port)]
             )
         return EXIT_OK
 
