@@ -59,6 +59,18 @@ def test_sessionising_splits_at_30_minutes_of_inactivity():
     assert feats["purchase_without_view"].iat[first] == 1  # item 3 was bought without a view
 
 
+def test_a_purchase_counts_as_without_a_view_only_if_the_account_never_touched_the_item_before():
+    """u1 carts item 7 in one session and buys it in the next: a shopper. u2 buys item 7 cold."""
+    df = pd.DataFrame({"user_id": ["u1", "u1", "u1", "u2", "u2"], "item_id": ["7", "7", "7", "9", "7"],
+                       "event_type": ["view", "cart", "buy", "view", "buy"],
+                       "ts": ["2024-05-01T10:00:00Z", "2024-05-01T10:01:00Z", "2024-05-02T09:00:00Z",
+                              "2024-05-02T09:00:00Z", "2024-05-02T09:00:40Z"]})
+    ev = prepare(df)
+    feats = session_features(ev).set_index(pd.Index(ev.session_ids))
+    assert feats.loc["u1#1", "purchase_without_view"] == 0
+    assert feats.loc["u2#0", "purchase_without_view"] == 1
+
+
 def test_score_file_on_a_hand_made_csv(tmp_path, tiny_model):
     rows = ["user_id,item_id,event_type,ts"]
     rows += [f"bot,{1000 + i},view,{1714557600 + i}" for i in range(60)]  # a crawler: one id a second

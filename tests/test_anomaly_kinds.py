@@ -96,6 +96,27 @@ def test_frequent_purchase_without_view_is_demoted_without_labels(humans):
     assert rule_margins(session_features(prepare(small))).attrs["demoted"] == []
 
 
+def test_demotion_is_not_diluted_by_a_flood_of_other_automation(humans):
+    """3% of shoppers buy an item never viewed; crawlers as many as the shoppers make that 1.5% of the
+    batch. Measured over the sessions no other rule flags it is still 3%, so the rule is demoted."""
+    rng = np.random.default_rng(4)
+    last = humans.sort_values("ts_us").groupby("session_id").tail(1)
+    buyers = last.sample(frac=0.03, random_state=4)
+    buys = buyers.assign(event_type="purchase", ts_us=buyers["ts_us"] + 60_000_000,
+                         item_id=rng.choice(humans["item_id"].unique(), len(buyers)))
+    n_humans = humans["session_id"].nunique()
+    flood, _ = injector.inject(humans, seed=8, units={k: n_humans if k == "crawler" else 0 for k in injector.KINDS})
+    df = pd.concat([flood, buys], ignore_index=True).rename(columns={"ts_us": "ts"})
+    feats = session_features(prepare(df))
+    raw = rule_margins(feats, calibrate=False)
+    others = raw.drop(columns="PURCHASE_WITHOUT_VIEW").to_numpy().max(axis=1) >= 1
+    alone = (raw["PURCHASE_WITHOUT_VIEW"].to_numpy() >= 1) & ~others
+    assert alone.mean() < 0.02 < alone.sum() / (~others).sum()  # diluted over the batch, not over the quiet
+    margins = rule_margins(feats)
+    assert margins.attrs["demoted"] == ["PURCHASE_WITHOUT_VIEW"]
+    assert ((margins["PURCHASE_WITHOUT_VIEW"].to_numpy() >= 1) & ~others).sum() / (~others).sum() <= 2 * DEMOTED_KEEP  # ~0.5% of the batch
+
+
 def test_slow_walk_over_sparse_ids_is_an_id_walk_that_outranks_a_shopper(humans):
     """A slow scraper (20-60 s gaps) walking a sparse id space (ids 7,919 apart) by 1-40 ranks at a time,
     10% of steps backwards: ID_WALK fires, and a 60-step walk weighs more than three purchases without a

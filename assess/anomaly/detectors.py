@@ -44,7 +44,7 @@ ENSEMBLE_OF = ("rules", "gbm", "gru")
 SHIPPED = "rules_if"
 IF_MAD_K = 5.0
 MIN_IF_SESSIONS = 50  # smaller batches: no forest (a forest and a MAD need a crowd)
-SCORER_VERSION = "rules-if-v4"
+SCORER_VERSION = "rules-if-v5"
 
 
 def matrix(feats: pd.DataFrame) -> np.ndarray:
@@ -64,7 +64,7 @@ RULES: dict[str, str] = {
     "REGULAR_TIMING": "near-constant time between events (coefficient of variation < 0.12)",
     "ID_WALK": "walks item ids in order with small steps (catalogue crawl)",
     "CATALOGUE_SWEEP": "40+ distinct items, no repeats, no cart or purchase",
-    "PURCHASE_WITHOUT_VIEW": "buys an item it never viewed in the session",
+    "PURCHASE_WITHOUT_VIEW": "buys an item the account never viewed, carted or saved before",
     "CAMPAIGN_BURST": "its items got a burst of sessions in one hour (coordinated campaign)",
     "COHORT": "more other accounts' sessions with the same item set within an hour than the set's usual rate",
     "REPLAY": "the same event sequence with the same timing as sessions of other accounts",
@@ -72,11 +72,12 @@ RULES: dict[str, str] = {
 }
 REASONS: dict[str, str] = {**RULES, "ISOLATED": "an unusual combination of features (Isolation Forest on the batch)"}
 # Label-free self-calibration (a design prior, checked on the dev split): anomalies are rare, so a
-# per-session rule that is the ONLY reason for more than DEMOTE_ALONE_SHARE of a batch's sessions
-# describes the data, not automation (e.g. purchases without a view in the same session where
-# buyers carted in an earlier one). Such a rule is demoted: its bar rises to the batch's
-# (1 - DEMOTED_KEEP) quantile of its margin, so on its own it flags at most DEMOTED_KEEP of the
-# batch. Cross-session rules already compare with the batch's own expectation and are not demoted.
+# per-session rule that flags more than DEMOTE_ALONE_SHARE of the sessions no other rule flags
+# describes the data, not automation (e.g. purchases of items whose views fell before the batch).
+# Such a rule is demoted: its bar rises to the batch's (1 - DEMOTED_KEEP) quantile of its margin,
+# so on its own it flags at most DEMOTED_KEEP of the batch. The share that triggers demotion is
+# taken over the otherwise-quiet sessions, not the whole batch, so that a flood of other
+# automation cannot dilute it. Cross-session rules already compare with the batch's own expectation.
 PER_SESSION_RULES = ("HIGH_RATE", "SUBSECOND_GAPS", "REGULAR_TIMING", "ID_WALK", "CATALOGUE_SWEEP",
                      "PURCHASE_WITHOUT_VIEW")
 DEMOTE_ALONE_SHARE = 0.02
@@ -89,12 +90,13 @@ COHORT_EXCESS = 5.0
 ID_WALK_STEPS = 8  # ID_WALK needs this many id steps; a firing walk's margin = its small steps / this
 
 
-def rule_margins(feats: pd.DataFrame, calibrate: bool = True, walk_count: bool = True) -> pd.DataFrame:
+def rule_margins(feats: pd.DataFrame, calibrate: bool = True, history: bool = True) -> pd.DataFrame:
     """Per rule a margin (>= 1: the rule fires; larger = stronger).
 
     With ``calibrate`` (the default) frequent per-session rules are demoted on this batch (see
     :data:`DEMOTE_ALONE_SHARE`); the demoted rules are listed in ``attrs["demoted"]``.
-    ``walk_count=False`` gives rules-if-v3's ID_WALK strength (for the before/after comparison).
+    ``history=False`` gives rules-if-v4's purchases without a view (within the session only) and
+    demotion (shares over the whole batch), for the evaluation's before/after comparison.
     """
     f = {k: feats[k].to_numpy(float) for k in feats.columns}
     n = f["n_events"]
@@ -106,10 +108,10 @@ def rule_margins(feats: pd.DataFrame, calibrate: bool = True, walk_count: bool =
         "HIGH_RATE": np.where(n >= 5, f["events_per_min"] / 40, z),
         "SUBSECOND_GAPS": np.where(n >= 5, f["fast_gap_share"] / 0.5, z),
         "REGULAR_TIMING": np.where(n >= 8, np.minimum(0.12 / np.maximum(np.nan_to_num(f["gap_cv"], nan=1), 1e-3), 10), z),
-        "ID_WALK": _id_walk(f, z, walk_count),
+        "ID_WALK": _id_walk(f, z),
         "CATALOGUE_SWEEP": np.where((np.nan_to_num(f["distinct_item_share"]) >= 0.95) & ~carts
                                     & (f["n_purchases"] == 0), f["n_items"] / 40, z),
-        "PURCHASE_WITHOUT_VIEW": f["purchase_without_view"],
+        "PURCHASE_WITHOUT_VIEW": f["purchase_without_view" if history else "purchase_unviewed_in_session"],
         "CAMPAIGN_BURST": np.where(f["campaign_sessions"] >= 8, f["campaign_z"] / 10, z),
         # look-only sessions on one popular item are shoppers, not a cohort (tuned on the dev split)
         "COHORT": np.where(multi, (f["cohort_window"] - exp - 2 * np.sqrt(exp)) / COHORT_EXCESS, z),
@@ -119,31 +121,35 @@ def rule_margins(feats: pd.DataFrame, calibrate: bool = True, walk_count: bool =
         "BRUSHING": np.maximum(f["shop_orders_per_buyer"] / 3, f["shop_order_z"] / 10),
     }
     out = pd.DataFrame({k: np.nan_to_num(v) for k, v in m.items()})
-    out.attrs["demoted"] = demote(out) if calibrate else []
+    out.attrs["demoted"] = demote(out, quiet_share=history) if calibrate else []
     return out
 
 
-def _id_walk(f: dict[str, np.ndarray], z: np.ndarray, walk_count: bool = True) -> np.ndarray:
+def _id_walk(f: dict[str, np.ndarray], z: np.ndarray) -> np.ndarray:
     """ID_WALK: fires as before (>= ID_WALK_STEPS steps, >= 80% one way, geometric-mean rank step at most
     ``items ** ID_STEP_BAR``); a firing walk's strength is its count of small steps the majority way
     over the rule's minimum of ID_WALK_STEPS, so a long walk weighs like REPLAY's or CATALOGUE_SWEEP's counts."""
     gate = np.where(f["n_id_steps"] >= ID_WALK_STEPS, np.minimum(
         (np.nan_to_num(f["id_monotone"], nan=0.5) - 0.5) / 0.3,
         ID_STEP_BAR / np.maximum(np.nan_to_num(f["id_step_log"], nan=1), 0.01)), z)
-    if not walk_count:
-        return gate
     return np.where(gate >= 1, np.maximum(gate, f["id_walk_steps"] / ID_WALK_STEPS), gate)
 
 
-def demote(margins: pd.DataFrame) -> list[str]:
-    """Demote (in place) per-session rules that alone flag too much of the batch; returns their names."""
+def demote(margins: pd.DataFrame, quiet_share: bool = True) -> list[str]:
+    """Demote (in place) per-session rules that alone flag too much of the batch; returns their names.
+
+    ``quiet_share=False``: the share over the whole batch (rules-if-v4), which floods dilute."""
     if len(margins) < MIN_CALIBRATE_SESSIONS:
         return []
     fire = margins.to_numpy() >= 1
-    alone = fire & (fire.sum(axis=1, keepdims=True) == 1)
+    n_fired = fire.sum(axis=1)
     out = []
     for j, name in enumerate(margins.columns):
-        if name in PER_SESSION_RULES and alone[:, j].mean() > DEMOTE_ALONE_SHARE:
+        # shares among the sessions no OTHER rule flags: a flood of other automation in the batch
+        # (crawlers, campaigns) must not hide how common this rule is among ordinary sessions
+        quiet = n_fired - fire[:, j] == 0
+        share = fire[quiet, j].mean() if quiet_share else (fire[:, j] & quiet).mean()
+        if name in PER_SESSION_RULES and share > DEMOTE_ALONE_SHARE:
             bar = float(np.quantile(margins[name].to_numpy(), 1 - DEMOTED_KEEP))
             margins[name] = margins[name] / max(bar * (1 + 1e-6), 1.0)
             out.append(name)

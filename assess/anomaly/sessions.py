@@ -283,6 +283,24 @@ def _walk_steps(rank_step: np.ndarray, step_ok: np.ndarray, up: np.ndarray, st: 
     return np.where(ups >= downs, n_up, n_down)
 
 
+def _unseen_purchases(ev: Events, first_occ: np.ndarray) -> np.ndarray:
+    """Purchases of an item the account never viewed, carted or saved before, in any session of the batch.
+
+    ``first_occ``: the item's first event in its session. A buyer who carted an item yesterday and
+    buys it today in a new session is a shopper, not a purchase without a view.
+    """
+    buy = first_occ & (ev.etype == PURCHASE)
+    if not buy.any():
+        return buy
+    touch = (ev.item >= 0) & (ev.etype != PURCHASE) & (ev.etype != SEARCH)
+    key = ev.user * (int(ev.item.max()) + 2) + ev.item
+    first_touch = pd.Series(ev.ts[touch]).groupby(key[touch]).min()
+    seen = pd.Series(key[buy]).map(first_touch).to_numpy(float) < ev.ts[buy]
+    out = buy.copy()
+    out[np.flatnonzero(buy)[seen]] = False
+    return out
+
+
 def session_features(ev: Events) -> pd.DataFrame:
     """One row per session code: per-session, per-user and cross-session features."""
     n, s = len(ev), ev.n_sessions
@@ -324,7 +342,8 @@ def session_features(ev: Events) -> pd.DataFrame:
     f["cart_per_view"] = counts[CART] / np.maximum(views, 1)
     f["purchase_per_cart"] = counts[PURCHASE] / np.maximum(counts[CART], 1)
     f["n_purchases"] = counts[PURCHASE]
-    f["purchase_without_view"] = np.add.reduceat((first_occ & (et == PURCHASE)).astype(float), st)
+    f["purchase_without_view"] = np.add.reduceat(_unseen_purchases(ev, first_occ).astype(float), st)
+    f["purchase_unviewed_in_session"] = np.add.reduceat((first_occ & (et == PURCHASE)).astype(float), st)
     hour = (ts // HOUR_US) % 24
     f["night_share"] = np.add.reduceat((hour < 6).astype(float), st) / cnt
     if ev.has_category:
@@ -424,8 +443,9 @@ def session_features(ev: Events) -> pd.DataFrame:
 FEATURES = (
     "n_events", "span_s", "events_per_min", "gap_mean_s", "gap_log_mean", "gap_cv", "gap_log_sd", "fast_gap_share",
     "n_items", "distinct_item_share", "repeat_rate", "view_share", "search_share", "cart_per_view",
-    "purchase_per_cart", "n_purchases", "purchase_without_view", "night_share", "distinct_categories",
-    "category_change_share", "id_monotone", "id_step_log", "n_id_steps", "id_walk_steps", "user_sessions", "user_events",
+    "purchase_per_cart", "n_purchases", "purchase_without_view", "purchase_unviewed_in_session", "night_share",
+    "distinct_categories", "category_change_share", "id_monotone", "id_step_log", "n_id_steps", "id_walk_steps",
+    "user_sessions", "user_events",
     "user_age_h", "campaign_z", "campaign_sessions", "cohort_sessions", "replay_dup", "replay_prefix_dup",
     "replay_suffix_dup", "replay_set_dup", "shop_orders_per_buyer", "shop_order_z", "replay_timed",
     "replay_timed_part", "replay_popularity", "replay_part_popularity",
