@@ -112,7 +112,7 @@ def test_dashboard_on_a_taken_port_is_a_usage_error_naming_the_port(tmp_path, ta
 
 
 def test_demo_refuses_a_taken_port_before_running_its_steps_and_otherwise_finds_a_free_one(tmp_path, taken_port):
-    from dashboard.cli.dashboard import free_port, port_is_free
+    from dashboard.cli.common import free_port, port_is_free
 
     r = shopgov("demo", "--port", str(taken_port), "--home", str(tmp_path / "h"))
     assert r.returncode == 2, r.stderr

@@ -1,8 +1,9 @@
-"""What every command shares: exit codes, the error-to-exit-code runner, options, JSON output."""
+"""What every command shares: exit codes, the error-to-exit-code runner, options, JSON output, the dashboard port."""
 
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -123,3 +124,34 @@ def run(fn: Callable[[], int | None], outputs: dict[str, str | Path | None] | No
         _error(_one_line(str(e).split("\n\n")[0]))
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code or EXIT_OK)
+
+
+# ---------------------------------------------------------------- the dashboard's port
+DEFAULT_PORT = 8501
+
+
+def port_is_free(address: str, port: int) -> bool:
+    """Whether a server could listen on ``address:port`` now (bound and released at once)."""
+    try:
+        family, kind, proto, _, sockaddr = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is free
+            s.bind(sockaddr)
+    except OSError:
+        return False
+    return True
+
+
+def free_port(address: str, start: int = DEFAULT_PORT, tries: int = 20) -> int:
+    """The first port from ``start`` that is free on ``address``; UsageError if none of ``tries`` is."""
+    for port in range(start, min(start + tries, 65536)):
+        if port_is_free(address, port):
+            return port
+    raise UsageError(f"ports {start}-{start + tries - 1} on {address} are all in use; choose one with --port")
+
+
+def require_free_port(address: str, port: int) -> None:
+    """UsageError naming the port when it is taken (Streamlit would only say "not available")."""
+    if not port_is_free(address, port):
+        raise UsageError(f"port {port} on {address} is already in use (another dashboard?); "
+                         "stop that server or choose another port with --port")

@@ -3,48 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from governance.errors import UsageError
 from governance.paths import bundled
 
-from .common import EXIT_OK, HomeOption, console, resolve_home, run
+from .common import DEFAULT_PORT, EXIT_OK, HomeOption, console, require_free_port, resolve_home, run
 
 APP_FILE = bundled("dashboard", "app.py")  # streamlit runs it as a script
-DEFAULT_PORT = 8501
-
-
-def port_is_free(address: str, port: int) -> bool:
-    """Whether a server could listen on ``address:port`` now (bound and released at once)."""
-    try:
-        family, kind, proto, _, sockaddr = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, kind, proto) as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is free
-            s.bind(sockaddr)
-    except OSError:
-        return False
-    return True
-
-
-def free_port(address: str, start: int = DEFAULT_PORT, tries: int = 20) -> int:
-    """The first port from ``start`` that is free on ``address``; UsageError if none of ``tries`` is."""
-    for port in range(start, min(start + tries, 65536)):
-        if port_is_free(address, port):
-            return port
-    raise UsageError(f"ports {start}-{start + tries - 1} on {address} are all in use; choose one with --port")
-
-
-def require_free_port(address: str, port: int) -> None:
-    """UsageError naming the port when it is taken (Streamlit would only say "not available")."""
-    if not port_is_free(address, port):
-        raise UsageError(f"port {port} on {address} is already in use (another dashboard?); "
-                         "stop that server or choose another port with --port")
-
 def streamlit_command(port: int, address: str) -> list[str]:
     """The ``streamlit run`` command line that serves the dashboard (through :mod:`dashboard.serve`)."""
     return [

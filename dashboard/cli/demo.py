@@ -11,11 +11,14 @@ import typer
 from rich.markup import escape
 
 from .common import (
+    DEFAULT_PORT,
     EXIT_ERROR,
     EXIT_OK,
     HomeOption,
     JsonOption,
     console,
+    free_port,
+    require_free_port,
     resolve_home,
     run,
     write_json,
@@ -45,8 +48,6 @@ def demo(
     """Run the main job: load → check → train → flag → assess → report → dashboard."""
 
     def body() -> int:
-        from .dashboard import DEFAULT_PORT, free_port, require_free_port
-
         serve_port = port
         if serve:  # a taken port is found before the steps run, not after
             if port is None:
