@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from assess.anomaly import detectors as D  # noqa: E402
 from assess.anomaly.model import train  # noqa: E402
 from assess.anomaly.score import score_events  # noqa: E402
+from assess.anomaly.sequence import gru_scores  # noqa: E402
 from assess.anomaly.sessions import prepare, session_features  # noqa: E402
 from bench.anomaly_injector import KINDS, inject  # noqa: E402
 
@@ -122,7 +123,7 @@ def timed_scores(det: D.Detectors, df: pd.DataFrame) -> tuple[dict[str, np.ndarr
     out["gbm"] = det.gbm.predict_proba(x)[:, 1]
     secs["gbm"] = time.perf_counter() - t
     t = time.perf_counter()
-    out["gru"] = D.gru_scores(det.gru, *D.tokens(ev))
+    out["gru"] = gru_scores(det.gru, *D.tokens(ev))
     secs["gru"] = time.perf_counter() - t
     t = time.perf_counter()
     out["iforest"] = D.iforest_batch(feats)

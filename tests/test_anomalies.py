@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from assess.anomaly import model as anomaly_model
-from assess.anomaly.detectors import SCORER_VERSION, rule_margins
+from assess.anomaly.detectors import SCORER_VERSION, robust_margin, rule_margins
 from assess.anomaly.score import OUTPUT_COLUMNS, score_events, score_file
 from assess.anomaly.sessions import prepare, session_features
 from assess.anomaly.store import write_run
@@ -216,3 +218,38 @@ def test_cli_scores_the_warehouse_and_check_reports_anomalies(home, tmp_path):
     r = _cli("check", "--partition", "latest", "--as-of", AS_OF, "--no-docs", "--quiet", "--no-anomalies",
              "--json", str(out), home=home)
     assert "anomalies" not in json.loads(out.read_text())
+
+
+def test_scoring_with_the_shipped_scorer_does_not_import_torch():
+    """torch (seconds to import) is for the GRU only: the nightly check and `shopgov anomalies` never pay it."""
+    code = ("import sys, pandas as pd\n"
+            "from assess.anomaly.warehouse import run_warehouse\n"
+            "from assess.anomaly.score import score_events\n"
+            "df = pd.DataFrame({'user_id': ['u'] * 3, 'item_id': ['1', '2', '3'], 'event_type': 'view',\n"
+            "                   'ts': ['2024-05-01T10:00:00Z', '2024-05-01T10:00:30Z', '2024-05-01T10:01:00Z']})\n"
+            "assert len(score_events(df)) == 1\n"
+            "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]", r.stdout[:300]
+
+
+def test_scores_do_not_depend_on_the_order_of_the_rows(generated):
+    """The warehouse returns rows in no fixed order (a join on several threads): the same events must get
+    the same scores and flags, the Isolation Forest included."""
+    events = generated[0]
+    a = score_events(events).set_index("session_id")
+    b = score_events(events.sample(frac=1, random_state=3)).set_index("session_id").loc[a.index]
+    assert (a["flagged"] == b["flagged"]).all()
+    np.testing.assert_allclose(a["anomaly_score"], b["anomaly_score"], atol=1e-9)
+    np.testing.assert_allclose(a["score_iforest"], b["score_iforest"], atol=1e-9)
+
+
+def test_a_lumpy_score_distribution_does_not_flag_the_shoulder_of_its_crowd():
+    """Most sessions identical and a broad shoulder: the MAD collapses onto the identical crowd, so
+    median + 5 MAD would flag the ordinary shoulder; the scale is at least the IQR's."""
+    rng = np.random.default_rng(0)
+    x = np.r_[np.full(6_000, 0.34) + rng.normal(0, 0.002, 6_000), rng.uniform(0.30, 0.62, 4_000)]
+    assert (robust_margin(x) >= 1).mean() < 0.01
+    y = rng.normal(0.4, 0.05, 10_000)  # a unimodal crowd keeps its MAD scale: its far tail still flags
+    assert (robust_margin(np.r_[y, [0.9, 1.0]]) >= 1)[-2:].all()

@@ -63,3 +63,17 @@ def test_dashboard_and_report_show_the_vocabulary_names():
         assert REPORT[dim] == (names["zh"], names["en"])
     assert translate("dimension.validity", "zh") == "规范性" and translate("dimension.timeliness", "zh") == "时效性"
     assert translate("severity.critical", "zh") == vocabulary.SEVERITY_NAMES["critical"]["zh"]
+
+
+def test_every_anomaly_reason_is_a_rule_of_the_detectors_and_has_its_words_in_both_languages():
+    import pandas as pd
+
+    from assess.anomaly.detectors import rule_margins
+    from assess.anomaly.reasons import REASONS, RULES
+    from assess.anomaly.sessions import FEATURES
+
+    margins = rule_margins(pd.DataFrame({f: [0.0] for f in FEATURES}), calibrate=False)
+    assert list(margins.columns) == list(RULES) and set(REASONS) == set(RULES) | {"ISOLATED"}
+    for code in REASONS:
+        key = f"anomalies.reason_{code.lower()}"
+        assert translate(key, "en") != key and translate(key, "zh") != translate(key, "en"), code

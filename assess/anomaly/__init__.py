@@ -1,7 +1,7 @@
 """Behaviour anomaly detection: bots, click farms, campaigns, replays and order brushing.
 
-``sessions`` (sessionise + features) -> ``detectors`` (rules, Isolation Forest, GBM, GRU,
-ensemble) -> ``model`` (train/save/load) -> ``score`` (frames and files) -> ``store``
+``sessions`` (sessionise + features) -> ``detectors`` (rules, Isolation Forest, GBM,
+ensemble; the GRU in ``sequence``, the only module that needs torch) -> ``model`` (train/save/load) -> ``score`` (frames and files) -> ``store``
 (results.duckdb). Entry points: :func:`score_events`, :func:`score_file`, :func:`write_run`.
 """
 

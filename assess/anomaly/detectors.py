@@ -10,14 +10,17 @@ clean reference that gives the target false-alarm rate (default 1%).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
-from torch import nn
 
+from .reasons import REASONS, RULES
 from .sessions import CART, ID_STEP_BAR, PURCHASE, SEARCH, US, Events
+
+if TYPE_CHECKING:  # torch is imported only where the sequence model runs (training, comparison)
+    from .sequence import SequenceNet
 
 # user-level features are computed and shown but not modelled: "one session per account"
 # separates generated bots from generated humans but not real humans (YooChoose has no users)
@@ -58,19 +61,6 @@ def matrix(feats: pd.DataFrame) -> np.ndarray:
 
 # ------------------------------------------------------------------------ rules
 
-RULES: dict[str, str] = {
-    "HIGH_RATE": "more than 40 events a minute",
-    "SUBSECOND_GAPS": "most gaps between events under one second",
-    "REGULAR_TIMING": "near-constant time between events (coefficient of variation < 0.12)",
-    "ID_WALK": "walks item ids in order with small steps (catalogue crawl)",
-    "CATALOGUE_SWEEP": "40+ distinct items, no repeats, no cart or purchase",
-    "PURCHASE_WITHOUT_VIEW": "buys an item the account never viewed, carted or saved before",
-    "CAMPAIGN_BURST": "its items got a burst of sessions in one hour (coordinated campaign)",
-    "COHORT": "more other accounts' sessions with the same item set within an hour than the set's usual rate",
-    "REPLAY": "the same event sequence with the same timing as sessions of other accounts",
-    "BRUSHING": "many orders per buyer, or an order burst, at one shop in one hour",
-}
-REASONS: dict[str, str] = {**RULES, "ISOLATED": "an unusual combination of features (Isolation Forest on the batch)"}
 # Label-free self-calibration (a design prior, checked on the dev split): anomalies are rare, so a
 # per-session rule that flags more than DEMOTE_ALONE_SHARE of the sessions no other rule flags
 # describes the data, not automation (e.g. purchases of items whose views fell before the batch).
@@ -182,12 +172,18 @@ def iforest_batch(feats: pd.DataFrame, seed: int = 7) -> np.ndarray:
 
 
 def robust_margin(x: np.ndarray, k: float = IF_MAD_K) -> np.ndarray:
-    """(x - median) / (k * 1.4826 * MAD): >= 1 beyond k robust standard deviations."""
+    """(x - median) / (k * scale): >= 1 beyond k robust standard deviations.
+
+    scale = the larger of 1.4826 MAD and IQR / 1.349 (both estimate the standard deviation of a
+    normal crowd). Where most sessions are near-identical (e.g. single-event sessions) the MAD
+    collapses onto them and median + k MAD would flag the ordinary rest; the IQR does not.
+    """
     if len(x) < MIN_IF_SESSIONS:
         return np.zeros(len(x))
     med = float(np.median(x))
-    mad = 1.4826 * float(np.median(np.abs(x - med)))
-    return (x - med) / max(k * mad, 1e-9)
+    q25, q75 = np.quantile(x, [0.25, 0.75])
+    scale = max(1.4826 * float(np.median(np.abs(x - med))), float(q75 - q25) / 1.349)
+    return (x - med) / max(k * scale, 1e-9)
 
 
 def pct_rank(x: np.ndarray) -> np.ndarray:
@@ -258,89 +254,6 @@ def tokens(ev: Events) -> tuple[np.ndarray, np.ndarray]:
     return out, lengths
 
 
-class SequenceNet(nn.Module):
-    """Summed token embeddings -> GRU -> (last state, mean state) -> logit."""
-
-    def __init__(self, dim: int = 16, hidden: int = 32):
-        super().__init__()
-        self.emb = nn.ModuleList(nn.Embedding(v, dim) for v in VOCAB)
-        self.gru = nn.GRU(dim, hidden, batch_first=True)
-        self.head = nn.Linear(2 * hidden + 1, 1)
-
-    def forward(self, tok: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        x = sum(e(tok[..., j]) for j, e in enumerate(self.emb))
-        out, _ = self.gru(x)
-        mask = (torch.arange(tok.shape[1])[None, :] < lengths[:, None]).float()
-        last = out[torch.arange(len(lengths)), lengths - 1]
-        mean = (out * mask[..., None]).sum(1) / lengths[:, None]
-        return self.head(torch.cat([last, mean, torch.log(lengths.float())[:, None]], 1)).squeeze(1)
-
-
-class _threads:
-    """Run torch single-threaded (faster than two contended threads for this tiny net)."""
-
-    def __enter__(self) -> None:
-        self.old = torch.get_num_threads()
-        torch.set_num_threads(1)
-
-    def __exit__(self, *exc: object) -> None:
-        torch.set_num_threads(self.old)
-
-
-def _length_batches(rng: np.random.Generator, lengths: np.ndarray, batch: int) -> list[np.ndarray]:
-    """Batches of similar length (little padding), in random order."""
-    order = np.argsort(lengths + rng.random(len(lengths)) * 3, kind="stable")
-    parts = np.array_split(order, max(1, len(order) // batch))
-    return [parts[i] for i in rng.permutation(len(parts))]
-
-
-def train_gru(tok: np.ndarray, lengths: np.ndarray, y: np.ndarray, epochs: int = 4, seed: int = 7,
-              batch: int = 128) -> SequenceNet:
-    with _threads():
-        return _train_gru(tok, lengths, y, epochs, seed, batch)
-
-
-def _train_gru(tok: np.ndarray, lengths: np.ndarray, y: np.ndarray, epochs: int, seed: int,
-               batch: int) -> SequenceNet:
-    torch.manual_seed(seed)
-    net = SequenceNet()
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    pos_weight = torch.tensor(min(20.0, (len(y) - y.sum()) / max(y.sum(), 1)))
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    rng = np.random.default_rng(seed)
-    t, ln, yy = torch.from_numpy(tok), torch.from_numpy(lengths.astype(np.int64)), torch.from_numpy(y.astype(np.float32))
-    net.train()
-    for _ in range(epochs):
-        for idx in _length_batches(rng, lengths, batch):
-            i = torch.from_numpy(idx)
-            m = int(lengths[idx].max())
-            opt.zero_grad()
-            loss = loss_fn(net(t[i, :m], ln[i]), yy[i])
-            loss.backward()
-            opt.step()
-    net.eval()
-    return net
-
-
-@torch.no_grad()
-def gru_scores(net: SequenceNet, tok: np.ndarray, lengths: np.ndarray, batch: int = 4096) -> np.ndarray:
-    if len(lengths) == 0:
-        return np.zeros(0)
-    with _threads():
-        return _gru_scores(net, tok, lengths, batch)
-
-
-def _gru_scores(net: SequenceNet, tok: np.ndarray, lengths: np.ndarray, batch: int) -> np.ndarray:
-    out = []
-    order = np.argsort(lengths)  # similar lengths together: trim padding per batch
-    for idx in np.array_split(order, max(1, len(order) // batch)):
-        m = int(lengths[idx].max())
-        out.append(net(torch.from_numpy(tok[idx, :m]), torch.from_numpy(lengths[idx].astype(np.int64))).numpy())
-    res = np.empty(len(lengths))
-    res[order] = np.concatenate(out)
-    return res
-
-
 # ------------------------------------------------------------------------ the bundle
 
 def tail_score(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -370,6 +283,8 @@ class Detectors:
         margins = rule_margins(feats)
         out = {"rules": rule_score(margins)}
         out["gbm"] = self.gbm.predict_proba(x)[:, 1] if len(x) else np.zeros(0)
+        from .sequence import gru_scores
+
         tok, ln = tokens(ev)
         out["gru"] = gru_scores(self.gru, tok, ln)
         xf = np.where(np.isnan(x), self.feature_median, x)
@@ -424,6 +339,8 @@ def fit(ev: Events, feats: pd.DataFrame, kinds: np.ndarray, target_far: float = 
     gbm = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=15,
                                          l2_regularization=1.0, class_weight="balanced", random_state=seed)
     gbm.fit(x[train], y[train])
+    from .sequence import train_gru
+
     tok, ln = tokens(ev)
     seq_rows = train & (human | np.isin(kinds, GRU_KINDS))
     keep_h = rng.random(len(kinds)) < min(1.0, 6000 / max(1, int((seq_rows & human).sum())))

@@ -24,7 +24,8 @@ from governance.errors import ShopgovError
 from governance.paths import Home
 from governance.samplegen.automation import generate
 
-from .detectors import Detectors, SequenceNet, fit
+from .detectors import Detectors, fit
+from .sequence import SequenceNet
 from .sessions import prepare, session_features
 
 LATEST = "LATEST"

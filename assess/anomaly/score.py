@@ -18,7 +18,6 @@ from .detectors import (
     Detectors,
     batch_reasons,
     combine,
-    gru_scores,
     iforest_batch,
     matrix,
     robust_margin,
@@ -56,6 +55,8 @@ def score_events(df: pd.DataFrame, model: Detectors | None = None, *, home: Home
     shown = np.where(flagged, shown, np.minimum(shown, 0.9999))  # an unflagged score never reads 1.0
     nan = np.full(len(score), np.nan)
     if model is not None:
+        from .sequence import gru_scores
+
         gbm = model.gbm.predict_proba(matrix(feats))[:, 1]
         gru = gru_scores(model.gru, *tokens(ev))
     else:

@@ -120,7 +120,9 @@ def prepare(df: pd.DataFrame, where: str = "input", inactivity_s: int = INACTIVI
     """Validate, encode and sessionise ``df`` (see the module docstring)."""
     validate(df, where)
     ts = parse_ts(df["ts"], where)
-    user_codes, user_ids = pd.factorize(df["user_id"].astype(str))
+    # codes in sorted order and ties broken by content, not by row position: the same events give the
+    # same sessions, features and Isolation Forest in whatever order the rows arrive
+    user_codes, user_ids = pd.factorize(df["user_id"].astype(str), sort=True)
     item, _ = _item_ranks(df["item_id"])
     etype = event_codes(df["event_type"])
     has_cat = "category_id" in df.columns and not _blank(df["category_id"]).all()
@@ -130,16 +132,15 @@ def prepare(df: pd.DataFrame, where: str = "input", inactivity_s: int = INACTIVI
         shop = pd.factorize(df["seller_id"].astype(str).where(~_blank(df["seller_id"])))[0]
     else:
         shop = cat if has_cat else item
-    pos = np.arange(len(df))
     if "session_id" in df.columns and not _blank(df["session_id"]).any():
-        sess_codes, sess_ids = pd.factorize(df["session_id"].astype(str))
-        order = np.lexsort((pos, ts, sess_codes))
+        sess_codes, sess_ids = pd.factorize(df["session_id"].astype(str), sort=True)
+        order = np.lexsort((item, etype, ts, sess_codes))  # same instant: funnel order (view before purchase)
         sess = sess_codes[order]
         new = np.r_[True, sess[1:] != sess[:-1]]
         sess_ids = np.asarray(sess_ids, dtype=object)[sess[new]]
         sess = np.cumsum(new) - 1
     else:
-        order = np.lexsort((pos, ts, user_codes))
+        order = np.lexsort((item, etype, ts, user_codes))
         u, t = user_codes[order], ts[order]
         new = np.r_[True, (u[1:] != u[:-1]) | (t[1:] - t[:-1] > inactivity_s * US)]
         sess = np.cumsum(new) - 1

@@ -11,15 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from assess.anomaly.reasons import REASONS
 from dashboard import audit, queries, ui
 from dashboard.ui import fmt_int, fmt_pct, t
 from governance.privacy import pseudonymize
 
 ctx = ui.page("anomalies")
 st.title(t("anomalies.title"))
-
-REASON_CODES = ("HIGH_RATE", "SUBSECOND_GAPS", "REGULAR_TIMING", "ID_WALK", "CATALOGUE_SWEEP",
-                "PURCHASE_WITHOUT_VIEW", "CAMPAIGN_BURST", "COHORT", "REPLAY", "BRUSHING", "ISOLATED")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -41,7 +39,7 @@ def _load(root: str, version: queries.Version) -> dict:
 
 
 def _reason_label(code: str) -> str:
-    return t(f"anomalies.reason_{code.lower()}") if code in REASON_CODES else code
+    return t(f"anomalies.reason_{code.lower()}") if code in REASONS else code
 
 
 if not queries.has(ctx.home, "res", "anomaly_runs", "anomaly_sessions"):
