@@ -171,6 +171,10 @@ def _import_engine(engine: str) -> None:
     itself imports GX (its wall is the cold command's)."""
     import duckdb  # noqa: F401
 
+    if engine.startswith("shopgov"):  # as `shopgov check --engine duckdb` does
+        from governance.deferred_imports import assume_absent
+
+        assume_absent("pyspark")
     if engine == "shopgov_cold":
         import governance.checks  # noqa: F401
     elif engine.startswith(("shopgov", "gx_pandas")):

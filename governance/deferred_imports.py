@@ -66,3 +66,20 @@ def _find_spec(name: str) -> importlib.machinery.ModuleSpec | None:
 def defer_all() -> None:
     for name in DEFERRED:
         defer(name)
+
+
+def assume_absent(name: str) -> bool:
+    """For a process that will never use ``name``: libraries imported from now on see it as not
+    installed (``import name`` raises ImportError), so they skip their optional support for it.
+
+    ``shopgov check`` on DuckDB calls it for ``pyspark``: GX imports pyspark and its ML and
+    Connect modules at import time for its Spark data sources (0.4 s of every check run), and
+    runs as it does where pyspark is not installed. Not for a library caller that may run the
+    Spark engine later in the same process. Returns whether ``name`` is now absent (False if it
+    was already imported).
+    """
+    if name in sys.modules:
+        return sys.modules[name] is None
+    sys.modules[name] = None  # type: ignore[assignment]
+    return True
+

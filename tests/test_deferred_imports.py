@@ -31,3 +31,20 @@ def test_importing_governance_imports_nothing_heavy():
             "             and sys.modules[n].__dict__.get('__file__') is not None))\n")  # executed ones
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:2] == ["[]", "[]"]
+
+
+def test_a_package_assumed_absent_is_not_imported_and_gx_runs_without_it():
+    code = ("import sys\n"
+            "from governance.deferred_imports import assume_absent\n"
+            "assert assume_absent('pyspark')\n"
+            "import great_expectations as gx\n"
+            "from great_expectations.compatibility import pyspark as compat\n"
+            "print(sorted(m for m in sys.modules if m.startswith('pyspark') and sys.modules[m] is not None))\n"
+            "print(type(compat.SparkSession).__name__)\n"
+            "ctx = gx.get_context(mode='ephemeral')\n"
+            "print(type(ctx).__name__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:3] == ["[]", "NotImported", "EphemeralDataContext"]
+    # already imported: left alone, and says so
+    code = "import pyspark\nfrom governance.deferred_imports import assume_absent\nprint(assume_absent('pyspark'))\n"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

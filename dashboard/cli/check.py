@@ -58,6 +58,10 @@ def check(
         if (engine == "spark") != (source is not None):
             raise UsageError("--source DIR goes with --engine spark (and --engine spark needs --source DIR)")
         spark = None
+        if engine == "duckdb":  # this process never runs Spark: GX need not import pyspark (0.4 s)
+            from governance.deferred_imports import assume_absent
+
+            assume_absent("pyspark")
         if engine == "spark":
             from governance.spark_engine import SparkEngine, require_pyspark
 
