@@ -253,3 +253,18 @@ def test_a_lumpy_score_distribution_does_not_flag_the_shoulder_of_its_crowd():
     assert (robust_margin(x) >= 1).mean() < 0.01
     y = rng.normal(0.4, 0.05, 10_000)  # a unimodal crowd keeps its MAD scale: its far tail still flags
     assert (robust_margin(np.r_[y, [0.9, 1.0]]) >= 1)[-2:].all()
+
+
+def test_a_few_broken_clocks_do_not_turn_steady_traffic_into_bursts():
+    """An item seen by 12 shoppers every hour for a week is steady traffic. One event stamped 1970 (the
+    checks flag such rows; they are still in the warehouse) must not stretch the usual rate per hour to
+    decades, which made every busy hour a CAMPAIGN_BURST."""
+    start = pd.Timestamp("2024-05-01", tz="UTC")
+    rows = [{"user_id": f"u{h}-{k}", "item_id": "42", "event_type": "view",
+             "ts": start + pd.Timedelta(hours=h, minutes=5 * k)} for h in range(7 * 24) for k in range(12)]
+    steady = pd.DataFrame(rows)
+    broken = pd.concat([steady, pd.DataFrame([{"user_id": "clock", "item_id": "7", "event_type": "view",
+                                                "ts": pd.Timestamp("1970-01-01", tz="UTC")}])], ignore_index=True)
+    for df in (steady, broken):
+        margins = rule_margins(session_features(prepare(df)))
+        assert (margins["CAMPAIGN_BURST"] >= 1).sum() == 0
