@@ -82,4 +82,3 @@ def assume_absent(name: str) -> bool:
         return sys.modules[name] is None
     sys.modules[name] = None  # type: ignore[assignment]
     return True
-

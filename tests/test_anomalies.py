@@ -234,10 +234,11 @@ def test_scoring_with_the_shipped_scorer_does_not_import_torch():
     assert r.stdout.strip() == "[]", r.stdout[:300]
 
 
-def test_scores_do_not_depend_on_the_order_of_the_rows(generated):
+@pytest.mark.parametrize("with_session_ids", [True, False])
+def test_scores_do_not_depend_on_the_order_of_the_rows(generated, with_session_ids):
     """The warehouse returns rows in no fixed order (a join on several threads): the same events must get
-    the same scores and flags, the Isolation Forest included."""
-    events = generated[0]
+    the same scores and flags, the Isolation Forest included, with or without the source's session ids."""
+    events = generated[0] if with_session_ids else generated[0].drop(columns="session_id")
     a = score_events(events).set_index("session_id")
     b = score_events(events.sample(frac=1, random_state=3)).set_index("session_id").loc[a.index]
     assert (a["flagged"] == b["flagged"]).all()

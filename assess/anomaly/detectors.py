@@ -138,6 +138,8 @@ def demote(margins: pd.DataFrame, quiet_share: bool = True) -> list[str]:
         # shares among the sessions no OTHER rule flags: a flood of other automation in the batch
         # (crawlers, campaigns) must not hide how common this rule is among ordinary sessions
         quiet = n_fired - fire[:, j] == 0
+        if not quiet.any():
+            continue
         share = fire[quiet, j].mean() if quiet_share else (fire[:, j] & quiet).mean()
         if name in PER_SESSION_RULES and share > DEMOTE_ALONE_SHARE:
             bar = float(np.quantile(margins[name].to_numpy(), 1 - DEMOTED_KEEP))

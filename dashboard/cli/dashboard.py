@@ -14,6 +14,8 @@ from governance.paths import bundled
 from .common import DEFAULT_PORT, EXIT_OK, HomeOption, console, require_free_port, resolve_home, run
 
 APP_FILE = bundled("dashboard", "app.py")  # streamlit runs it as a script
+
+
 def streamlit_command(port: int, address: str) -> list[str]:
     """The ``streamlit run`` command line that serves the dashboard (through :mod:`dashboard.serve`)."""
     return [
