@@ -52,6 +52,67 @@ def paired_diff(y: np.ndarray, a: np.ndarray, b: np.ndarray, n: int = 1000, seed
             "p_not_better": float(np.mean(np.asarray(d) <= 0))}
 
 
+def compare(home, before: str, after: str, names: tuple[str, str] = ("default", "adapted")) -> dict:
+    """Score two model versions of ``home`` (int8, as shipped) and the heuristic on every protocol set.
+
+    Returns per-set metrics with bootstrap intervals and the paired AUC difference ``after − before``
+    (key ``<after>_minus_<before>_auc``), plus the two versions and cards.
+    """
+    sets = protocol.sets()
+    if sets is None:
+        raise SystemExit("../shared/data/walmart-products not found; nothing to evaluate")
+    b, a = names
+    paths = {b: resolve_model_dir(home, before), a: resolve_model_dir(home, after)}
+    cards = {k: load_card(p) for k, p in paths.items()}
+    models = {k: ListingModel.load(p, fast=True) for k, p in paths.items()}
+    baselines = training_baselines(cards[b], 13, generated=True)
+
+    def defects(m: ListingModel):
+        def score(ts):
+            pred = m.predict(ts, batch_size=64)
+            return {"not_clear": 1 - pred["clarity"], "not_concise": 1 - pred["conciseness"]}
+        return score
+
+    scorers = {"heuristic": lambda ts: baselines.predict(ts)["heuristic"], b: defects(models[b]), a: defects(models[a])}
+    result: dict = {"models": {k: p.name for k, p in paths.items()}, "cards": cards, "sets": {}}
+    for name, frame in sets.items():
+        preds = {s: fn(frame["title"].tolist()) for s, fn in scorers.items()}
+        per = {s: protocol.measure(lambda _ts, p=p: p, frame) for s, p in preds.items()}
+        diffs = {t: paired_diff(1 - frame["clarity" if t == "not_clear" else "conciseness"].to_numpy().astype(int),
+                                np.asarray(preds[a][t]), np.asarray(preds[b][t]))
+                 for t in SETS[name][1]}
+        result["sets"][name] = {"metrics": per, f"{a}_minus_{b}_auc": diffs}
+    return result
+
+
+def render_sets(result: dict, names: tuple[str, str], titles: dict[str, str] | None = None) -> list[str]:
+    """Markdown tables per set and the paired difference line (``titles`` overrides set headings)."""
+    b, a = names
+    lines: list[str] = []
+    for name, res in result["sets"].items():
+        title, targets = SETS[name]
+        title = (titles or {}).get(name, title)
+        first = next(iter(res["metrics"].values()))
+        lines += [f"## {title}: n {first['n']}, not concise {first['not_concise']}, not clear {first['not_clear']}", "",
+                  "| scorer | AUC not concise | AUC not clear | RMSE |", "|---|---|---|---|"]
+        for s, m in res["metrics"].items():
+            nc = protocol.fmt(m["auc_not_concise"]) if "not_concise" in targets else "—"
+            lines.append(f"| {s} | {nc} | {protocol.fmt(m['auc_not_clear'])} | "
+                         f"{protocol.fmt(m['rmse']) if name != 'clarity' else '—'} |")
+        lines += ["", f"{a.capitalize()} − {b}, paired: " + "; ".join(
+            f"AUC {t.replace('_', ' ')} {d['value']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] "
+            f"(share of resamples not better {d['p_not_better']:.2f})" for t, d in res[f"{a}_minus_{b}_auc"].items()), ""]
+    return lines
+
+
+def write(out: Path, text: str, result: dict) -> None:
+    """Print and write ``out`` (markdown) and its ``.json`` twin."""
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps(round_floats(result), indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, required=True)
@@ -61,59 +122,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS / "listing_adapt.md")
     args = ap.parse_args(argv)
     set_threads(args.threads)
-    sets = protocol.sets()
-    if sets is None:
-        print("../shared/data/walmart-products not found; nothing to evaluate", file=sys.stderr)
-        return 3
-    home = get_home(args.home)
-    paths = {"default": resolve_model_dir(home, args.default), "adapted": resolve_model_dir(home, args.adapted)}
-    cards = {k: load_card(p) for k, p in paths.items()}
-    models = {k: ListingModel.load(p, fast=True) for k, p in paths.items()}
-    baselines = training_baselines(cards["default"], 13, generated=True)
-
-    def defects(m: ListingModel):
-        def score(ts):
-            pred = m.predict(ts, batch_size=64)
-            return {"not_clear": 1 - pred["clarity"], "not_concise": 1 - pred["conciseness"]}
-        return score
-
-    scorers = {"heuristic": lambda ts: baselines.predict(ts)["heuristic"],
-               "default": defects(models["default"]), "adapted": defects(models["adapted"])}
-    result: dict = {"models": {k: p.name for k, p in paths.items()},
-                    "adaptation": cards["adapted"].get("adaptation"), "sets": {}}
-    for name, frame in sets.items():
-        preds = {s: fn(frame["title"].tolist()) for s, fn in scorers.items()}
-        per = {s: protocol.measure(lambda _ts, p=p: p, frame) for s, p in preds.items()}
-        diffs = {t: paired_diff(1 - frame["clarity" if t == "not_clear" else "conciseness"].to_numpy().astype(int),
-                                np.asarray(preds["adapted"][t]), np.asarray(preds["default"][t]))
-                 for t in SETS[name][1]}
-        result["sets"][name] = {"metrics": per, "adapted_minus_default_auc": diffs}
+    result = compare(get_home(args.home), args.default, args.adapted)
+    cards = result.pop("cards")
+    result["adaptation"] = cards["adapted"].get("adaptation")
+    paths = result["models"]
     a = result["adaptation"] or {}
     lines = ["# Listing model: does MLM adaptation on the catalogue's own titles help?", "",
-             f"Default model `{paths['default'].name}` (generated data, seed 13, 3 epochs) against "
-             f"`{paths['adapted'].name}`: the same training after `--adapt` (masked-language-model pre-training "
+             f"Default model `{paths['default']}` (generated data, seed 13, 3 epochs) against "
+             f"`{paths['adapted']}`: the same training after `--adapt` (masked-language-model pre-training "
              f"on {a.get('titles', '?')} distinct unlabelled warehouse titles, {a.get('steps', '?')} steps, "
              f"MLM loss {a.get('loss_first', float('nan')):.2f} → {a.get('loss_last', float('nan')):.2f}). "
              "Int8 fast path as shipped; 95% bootstrap intervals (1,000 resamples of listings); the "
              "difference is paired (the same resampled listings for both models). Command: "
              "`.venv/bin/python -m bench.eval_adapt --home H --default V0 --adapted V1`.", ""]
-    for name, res in result["sets"].items():
-        title, targets = SETS[name]
-        first = next(iter(res["metrics"].values()))
-        lines += [f"## {title}: n {first['n']}, not concise {first['not_concise']}, not clear {first['not_clear']}", "",
-                  "| scorer | AUC not concise | AUC not clear | RMSE |", "|---|---|---|---|"]
-        for s, m in res["metrics"].items():
-            nc = protocol.fmt(m["auc_not_concise"]) if "not_concise" in targets else "—"
-            lines.append(f"| {s} | {nc} | {protocol.fmt(m['auc_not_clear'])} | "
-                         f"{protocol.fmt(m['rmse']) if name != 'clarity' else '—'} |")
-        lines += ["", "Adapted − default, paired: " + "; ".join(
-            f"AUC {t.replace('_', ' ')} {d['value']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] "
-            f"(share of resamples not better {d['p_not_better']:.2f})" for t, d in res["adapted_minus_default_auc"].items()), ""]
-    text = "\n".join(lines)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(round_floats(result), indent=2) + "\n", encoding="utf-8")
+    write(args.out, "\n".join(lines + render_sets(result, ("default", "adapted"))), result)
     return 0
 
 
