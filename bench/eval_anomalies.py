@@ -179,6 +179,47 @@ def _ranking(sc: np.ndarray, kind: np.ndarray, neg: np.ndarray) -> dict:
             "per_kind": {k: recall_at_far(sc[neg], sc[kind == k]) for k in KINDS if (kind == k).any()}}
 
 
+def intervals(sc: np.ndarray, kind: np.ndarray, user: np.ndarray, neg: np.ndarray | None = None,
+              n: int = 1000, seed: int = 0) -> dict:
+    """95% intervals of the shipped scorer's ROC-AUC and recall@1%FAR (overall and per kind).
+
+    A cluster bootstrap: users are resampled with replacement within each stratum (real users,
+    and the users of each injected kind), taking all their sessions, because one account's
+    sessions are not independent (a click farm is many sessions of few accounts). The 1%
+    threshold is recomputed on every resample's real sessions. ``neg``: which real sessions
+    count as negatives (e.g. without the replays' copied sources); the others are dropped.
+    """
+    keep = (kind != "human") | (neg if neg is not None else kind == "human")
+    sc, kind, user = sc[keep], kind[keep], user[keep]
+    rng = np.random.default_rng(seed)
+    strata = []
+    for k in ["human", *KINDS]:
+        m = np.flatnonzero(kind == k)
+        if not len(m):
+            continue
+        codes, inv = np.unique(user[m], return_inverse=True)
+        order = m[np.argsort(inv, kind="stable")]
+        counts = np.bincount(inv, minlength=len(codes))
+        strata.append((order, counts, np.r_[0, np.cumsum(counts)[:-1]]))
+    stats: dict[str, list[float]] = {"roc_auc": [], "recall_at_1pct_far": [], **{k: [] for k in KINDS}}
+    for _ in range(n):
+        parts = []
+        for order, counts, starts in strata:
+            chosen = rng.integers(0, len(counts), len(counts))
+            lens = counts[chosen]
+            offs = np.repeat(starts[chosen] - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(lens.sum())
+            parts.append(order[offs])
+        idx = np.concatenate(parts)
+        s_, k_ = sc[idx], kind[idx]
+        h = k_ == "human"
+        stats["roc_auc"].append(roc_auc_score(~h, s_))
+        stats["recall_at_1pct_far"].append(recall_at_far(s_[h], s_[~h]))
+        for k in KINDS:
+            if (k_ == k).any():
+                stats[k].append(recall_at_far(s_[h], s_[k_ == k]))
+    return {key: [float(np.quantile(v, 0.025)), float(np.quantile(v, 0.975))] for key, v in stats.items() if v}
+
+
 def evaluate(det: D.Detectors, real: pd.DataFrame, seed: int) -> dict:
     injected, labels = inject(real, seed=seed)
     s, secs, ev = timed_scores(det, injected)
@@ -201,6 +242,9 @@ def evaluate(det: D.Detectors, real: pd.DataFrame, seed: int) -> dict:
     cop = copied_sources(ev, kind)
     res["copied_sources"] = int(cop.sum())
     res["shipped_excl_copied"] = _ranking(s[D.SHIPPED], kind, human & ~cop)
+    users = ev.user[ev.starts]
+    res["shipped_intervals"] = intervals(s[D.SHIPPED], kind, users)
+    res["shipped_excl_copied"]["intervals"] = intervals(s[D.SHIPPED], kind, users, neg=human & ~cop)
     prev = s["_previous"]
     res["previous"] = {**_ranking(prev, kind, human), "excl_copied": _ranking(prev, kind, human & ~cop),
                        "shipped_threshold": _at(prev >= 1.0, kind)}
@@ -264,6 +308,14 @@ def _f(v: float) -> str:
     return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.3f}"
 
 
+def _iv(iv: dict) -> str:
+    """``ROC-AUC [lo, hi], recall@1%FAR [lo, hi], per kind ...`` from :func:`intervals`."""
+    def f(key: str) -> str:
+        return f"[{iv[key][0]:.2f}, {iv[key][1]:.2f}]"
+    return (f"ROC-AUC {f('roc_auc')}, recall@1%FAR {f('recall_at_1pct_far')} ("
+            + ", ".join(f"{k} {f(k)}" for k in KINDS if k in iv) + ")")
+
+
 def _table(r: dict) -> list[str]:
     lines = ["| detector | ROC-AUC | PR-AUC | recall@1%FAR | sessions/s | " + " | ".join(KINDS) + " |",
              "|---|---|---|---|---|" + "---|" * len(KINDS)]
@@ -278,6 +330,11 @@ def _table(r: dict) -> list[str]:
               f"{st['far']:.2%}, recall {st['recall']:.2%} ("
               + ", ".join(f"{k} {v:.0%}" for k, v in st["per_kind"].items()) + "). Rules demoted on this batch "
               f"(label-free): {', '.join(r.get('demoted_rules') or []) or 'none'}."]
+    if "shipped_intervals" in r:
+        lines += ["", "Shipped scorer, 95% intervals (cluster bootstrap: 1,000 resamples of users within real users "
+                  "and each injected kind): " + _iv(r["shipped_intervals"])
+                  + (f"; without the replays' copied sources: {_iv(r['shipped_excl_copied']['intervals'])}"
+                     if "intervals" in r.get("shipped_excl_copied", {}) else "") + "."]
     if "copied_sources" in r:
         ex = r["shipped_excl_copied"]
         lines += ["", f"Real sessions copied by the injector's replays (labelled real, same sequence and timing as "
