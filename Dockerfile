@@ -1,6 +1,8 @@
 # shopgov: the dashboard and the nightly check, one image (see docs/deploy.md).
 # Builds from this repository with pip only: PyPI, plus PyTorch's CPU wheel index for torch.
-FROM python:3.11-slim-bookworm
+# PYTHON_IMAGE: a Python 3.11 image with pip at /usr/local/bin (a site's own registry mirror).
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
 
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 ENV PYTHONDONTWRITEBYTECODE=1 \
