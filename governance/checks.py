@@ -50,6 +50,7 @@ from .config import ConfigError, fingerprint, key_path, resolve
 from .errors import ShopgovError, UsageError
 from .paths import Home, get_home
 from .privacy import scrub_text
+from .rule_sql import quote_ident
 from .warehouse import check_settings, connect_read, ensure_warehouse
 
 log = logging.getLogger(__name__)
@@ -251,10 +252,6 @@ def parse_as_of(as_of: str | datetime | date | None) -> datetime:
     return parse_as_of(parsed)
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 class DuckDBRelations:
     """What planning asks of an engine, on a DuckDB connection: its tables, one value of a query.
 
@@ -292,23 +289,23 @@ def plan_batches(home: Home, con: Any, suites: list[Suite], catalog: Catalog, pa
             )
         ctab = catalog.tables.get(suite.table)
         check_pii_safe(suite, set(ctab.pii_columns) if ctab else set())
-        table_sql = _q(suite.table)
+        table_sql = quote_ident(suite.table)
         query = None
         context = table_sql
         pcol = ctab.partition if ctab else None
         part_date: date | None = None
         if suite.partitioned and pcol and partition != "all":
             if partition == "latest":
-                part_date = rel.value(f"SELECT max({_q(pcol)}) FROM {table_sql} "
-                                      f"WHERE {_q(pcol)} <= DATE '{as_of.date().isoformat()}'")
+                part_date = rel.value(f"SELECT max({quote_ident(pcol)}) FROM {table_sql} "
+                                      f"WHERE {quote_ident(pcol)} <= DATE '{as_of.date().isoformat()}'")
             else:
                 part_date = partition  # type: ignore[assignment]
             if part_date is None:
                 query = f"SELECT * FROM {table_sql} WHERE false"
             else:
-                query = f"SELECT * FROM {table_sql} WHERE {_q(pcol)} = DATE '{part_date.isoformat()}'"
+                query = f"SELECT * FROM {table_sql} WHERE {quote_ident(pcol)} = DATE '{part_date.isoformat()}'"
                 lo, hi = part_date - timedelta(days=1), part_date + timedelta(days=1)
-                context = (f"(SELECT * FROM {table_sql} WHERE {_q(pcol)} "
+                context = (f"(SELECT * FROM {table_sql} WHERE {quote_ident(pcol)} "
                            f"BETWEEN DATE '{lo.isoformat()}' AND DATE '{hi.isoformat()}')")
             chosen = chosen or part_date
         relation = f"({query})" if query else table_sql

@@ -34,6 +34,7 @@ from .paths import Home
 from .pii_scan import SEVERITY, excerpt, scan, sql_candidate
 from .privacy import NAME_RULES
 from .results_schema import ensure_table
+from .rule_sql import quote_ident
 from .warehouse import apply_settings, atomic_write, check_settings, connect_read
 
 if TYPE_CHECKING:
@@ -82,10 +83,6 @@ class Classification:
     suggested: str
     reason: str
     problem: str | None  # None | 'unclassified' | 'misclassified'
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _scan_values(rows: list[tuple[Any, int]], cs: ColumnScan) -> None:
@@ -137,12 +134,12 @@ def _plan(con: Any, table: str, columns: list[str], limit: int) -> dict[str, int
     sample of about ``limit`` rows (counting whole columns of 10M events took ~1 s, the scan
     itself a fifth of that), and a sparse column found there is then read whole.
     """
-    rows = con.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0]  # from metadata
+    rows = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()[0]  # from metadata
     if rows <= limit:
         return dict.fromkeys(columns, 1)
     probe = -(-rows // limit)
-    counts = con.execute(f"SELECT count(*), {', '.join(f'count({_q(c)})' for c in columns)} "
-                         f"FROM {_q(table)} WHERE {sample_filter(probe)}").fetchone()
+    counts = con.execute(f"SELECT count(*), {', '.join(f'count({quote_ident(c)})' for c in columns)} "
+                         f"FROM {quote_ident(table)} WHERE {sample_filter(probe)}").fetchone()
     seen = max(int(counts[0]), 1)
     out = {}
     for column, n in zip(columns, counts[1:], strict=True):
@@ -182,14 +179,14 @@ def scan_warehouse(home: Home, catalog: Catalog, limit: int = SAMPLE_VALUES,
             scans = {c: ColumnScan(table, c, sampled=plan[c] > 1) for c in columns}
             for stride in sorted(set(plan.values())):  # one pass per sampling rate, over all its columns
                 _check_stop(stop)
-                chosen = [_q(c) for c in columns if plan[c] == stride]
+                chosen = [quote_ident(c) for c in columns if plan[c] == stride]
                 # values in which scan() cannot find anything are only counted (NULL group);
                 # UNPIVOT leaves out NULLs, so every column's non-null values are counted
                 values = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in chosen)
                 present = " OR ".join(f"{c} IS NOT NULL" for c in chosen)
                 rows = con.execute(
                     f"SELECT col, CASE WHEN {sql_candidate('v')} THEN v END, count(*) FROM (UNPIVOT (SELECT {values} "
-                    f"FROM {_q(table)} WHERE ({present}) AND {sample_filter(stride)}) ON {', '.join(chosen)} "
+                    f"FROM {quote_ident(table)} WHERE ({present}) AND {sample_filter(stride)}) ON {', '.join(chosen)} "
                     "INTO NAME col VALUE v) GROUP BY ALL").fetchall()
                 by_column: dict[str, list[tuple[Any, int]]] = {}
                 for column, value, n in rows:
