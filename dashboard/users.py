@@ -11,14 +11,11 @@ half-written users file. The key that signs login cookies comes from
 from __future__ import annotations
 
 import base64
-import contextlib
-import fcntl
 import functools
 import hashlib
 import os
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +23,7 @@ from typing import Any
 
 import bcrypt
 import yaml
+from filelock import FileLock
 from pydantic import Field, field_validator
 
 from governance.access import ADMIN_ACTION, load_policy
@@ -198,16 +196,10 @@ def get_user(home: Home, name: str) -> User | None:
     return load_users(home).get(name)
 
 
-@contextlib.contextmanager
-def _locked(home: Home) -> Iterator[None]:
+def _locked(home: Home) -> FileLock:
+    """The users file's writer lock (an OS file lock)."""
     home.config.mkdir(parents=True, exist_ok=True)
-    fd = os.open(home.config / ".users.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+    return FileLock(home.config / ".users.lock", mode=0o600)
 
 
 def _save(home: Home, users: dict[str, User]) -> None:

@@ -15,18 +15,16 @@ administrators (roles that may ``manage_users``).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from filelock import FileLock
 from pydantic import Field, StringConstraints, ValidationError
 
 from .config import (
@@ -265,16 +263,10 @@ def read_manifest(home: Home) -> Manifest:
         return Manifest()
 
 
-@contextlib.contextmanager
-def _locked(home: Home) -> Iterator[None]:
+def _locked(home: Home) -> FileLock:
+    """The report manifest's writer lock (an OS file lock)."""
     home.reports.mkdir(parents=True, exist_ok=True)
-    fd = os.open(home.reports / f".{MANIFEST}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+    return FileLock(home.reports / f".{MANIFEST}.lock", mode=0o600)
 
 
 def record_report(home: Home, path: Path, *, role: str, row_samples: bool, created_by: str,

@@ -40,18 +40,17 @@ would undo it). Verdicts, pass shares and levels are not noised.
 from __future__ import annotations
 
 import base64
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from .errors import ShopgovError, UsageError
 from .paths import Home
@@ -144,16 +143,11 @@ class SiteIdentity:
         return public_key_text(self.public_key)
 
 
-@contextlib.contextmanager
-def _keys_lock(home: Home) -> Iterator[None]:
+def _keys_lock(home: Home) -> FileLock:
+    """The site key folder's writer lock (an OS file lock)."""
     home.keys.mkdir(parents=True, exist_ok=True)
     os.chmod(home.keys, 0o700)
-    with open(home.keys / ".lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return FileLock(home.keys / ".lock", mode=0o600)
 
 
 def _read_site_file(home: Home) -> dict[str, Any]:
