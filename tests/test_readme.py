@@ -41,3 +41,12 @@ def test_no_merge_markers_left():
               *root.glob("dashboard/**/*.py")]:
         text = p.read_text(encoding="utf-8")
         assert not re.search(r"^(<<<<<<<|>>>>>>>) ", text, re.M), p
+
+
+def test_benchmark_commands_name_existing_modules():
+    """Every `python -m bench.X` the README and docs/ give is a module of bench/."""
+    root = README.parent
+    text = "".join(p.read_text(encoding="utf-8") for p in [README, *sorted(root.glob("docs/*.md"))])
+    modules = re.findall(r"python -m bench\.(\w+)", text)
+    assert len(modules) >= 5
+    assert [m for m in modules if not (root / "bench" / f"{m}.py").is_file()] == []
