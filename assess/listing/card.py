@@ -97,7 +97,8 @@ def before_after_table(effect: dict[str, Any] | None) -> list[str]:
              + (f"`{effect['before_model']}`, the latest model when training started." if effect["before_model"]
                 else "no earlier model in this home.") + f" Note: {effect['note']}.", "",
              "| rows | metric | before | after |", "|---|---|---|---|"]
-    for name, title in (("validation", "validation split"), ("analyst_labels", "analyst labels")):
+    for name, title in (("validation", "validation split"), ("analyst_labels", "analyst labels"),
+                        ("report_d_e", "real titles d+e, trained on by neither")):
         after = effect["after"].get(name)
         if not after:
             continue
@@ -106,6 +107,9 @@ def before_after_table(effect: dict[str, Any] | None) -> list[str]:
         rows += [(f"ROC-AUC {t}", (b.get(t) or {}).get("roc_auc"), after[t]["roc_auc"]) for t in TARGETS]
         rows += [("F1 low_quality", (b.get("low_quality") or {}).get("f1"), after["low_quality"]["f1"])]
         lines += [f"| {title} ({after['n']}) | {m} | {_fmt(x)} | {_fmt(y)} |" for m, x, y in rows]
+    if effect.get("report_left_out"):
+        lines += ["", f"{effect['report_left_out']} real d+e titles that the analysts also labelled are left out "
+                  "of that row."]
     return lines + [""]
 
 

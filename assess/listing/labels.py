@@ -134,21 +134,32 @@ def training_frame(home: Home) -> pd.DataFrame:
 
 
 def before_after(before: Any, after: Any, validation: pd.DataFrame, labelled: pd.DataFrame,
-                 before_version: str | None) -> dict[str, Any]:
+                 before_version: str | None, report: pd.DataFrame | None = None) -> dict[str, Any]:
     """Model-card section ``labels_before_after``: the model the labels were given on vs the new one.
 
     Both models (``ListingModel``; ``before`` None when there was none) are measured on the
     same held-out validation rows and on the analysts' labelled titles: flag accuracy at each
     model's own threshold, ROC-AUC and F1 per target. The labels are in the new model's
     training split, so its numbers on them show what it learnt, not how it generalises.
+    ``report``: real labelled titles neither model trained on (the report files d+e of the
+    shared Walmart titles, when present), measured as ``report_d_e``; a title the analysts
+    also labelled is left out of it (``report_left_out``), so it stays unseen by both.
     """
     import numpy as np
 
     from .evaluate import TARGETS, defect_targets, model_defect_scores, score_set
 
+    left_out = 0
+    if report is not None:
+        seen = set(labelled["title"].astype(str).str.strip().str.lower())
+        keep = ~report["title"].astype(str).str.strip().str.lower().isin(seen)
+        report, left_out = report[keep].reset_index(drop=True), int((~keep).sum())
+    sets = [("validation", validation), ("analyst_labels", labelled)]
+    sets += [("report_d_e", report)] if report is not None else []
+
     def measure(model: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name, df in (("validation", validation), ("analyst_labels", labelled)):
+        for name, df in sets:
             if df.empty:
                 continue
             pred = model.predict(df["title"].astype(str).tolist(), batch_size=128)
@@ -159,9 +170,12 @@ def before_after(before: Any, after: Any, validation: pd.DataFrame, labelled: pd
                          **{t: {"roc_auc": m[t]["roc_auc"], "f1": m[t]["f1"]} for t in TARGETS}}
         return out
 
-    return {"before_model": before_version, "labels": len(labelled),
-            "before": measure(before) if before is not None else None, "after": measure(after),
-            "note": "analyst labels are in the new model's training split (in-sample for 'after')"}
+    out = {"before_model": before_version, "labels": len(labelled),
+           "before": measure(before) if before is not None else None, "after": measure(after),
+           "note": "analyst labels are in the new model's training split (in-sample for 'after')"}
+    if report is not None:
+        out["report_left_out"] = left_out
+    return out
 
 
 __all__ = ["VERDICTS", "before_after", "labels_frame", "record_label", "training_frame", "uncertain_flags"]

@@ -321,9 +321,17 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
     if from_labels:
         from .labels import before_after, training_frame
 
-        log("measuring the previous model and the new one on validation and the analysts' labels")
+        report = None
+        if cfg.real_titles:  # the shared real titles' report files (d+e), when this checkout has them
+            from .protocol import REPORT_FILES
+            from .real_titles import load_labelled as load_real
+
+            real = load_real()
+            report = real[real["label_file"].isin(REPORT_FILES)] if real is not None else None
+        log("measuring the previous model and the new one on validation and the analysts' labels"
+            + (" and the real report titles (d+e)" if report is not None else ""))
         label_effect = before_after(ListingModel.load(previous) if previous else None, model, val_df,
-                                    training_frame(home), previous.name if previous else None)
+                                    training_frame(home), previous.name if previous else None, report=report)
     log("evaluating against baselines and perturbations")
     baselines = Baselines(train_df, seed=cfg.seed)
     metrics = compare(pred, val_df, baselines, model.config.threshold)

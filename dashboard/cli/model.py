@@ -94,9 +94,10 @@ def train(
             )
             console.print(f"validation ROC-AUC {target:<12} {row}", highlight=False)
         effect = card.get("labels_before_after")
-        for name in ("validation", "analyst_labels") if effect else ():
+        for name in (effect["after"] if effect else ()):
             before = ((effect["before"] or {}).get(name) or {}).get("flag_accuracy")
-            console.print(f"flag accuracy on {name.replace('_', ' ')}: before "
+            where = {"report_d_e": "real titles d+e"}.get(name, name.replace("_", " "))
+            console.print(f"flag accuracy on {where}: before "
                           f"{'—' if before is None else f'{before:.3f}'} ({effect['before_model'] or 'no model'}), "
                           f"after {effect['after'][name]['flag_accuracy']:.3f}", highlight=False)
         stacked = stack_on_validation(h, card, data, cfg) if data is not None else None
