@@ -23,9 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import real_titles
-
-DEV_FILES = ("c",)
-REPORT_FILES = ("d", "e")
+from .real_titles import DEV_FILES, REPORT_FILES
 
 #: Placeholder titles real catalogues carry (withdrawn, unfinished or test listings).
 PLACEHOLDER = re.compile(

@@ -22,6 +22,9 @@ from .evaluate import compare, flip_rates
 _ROOT = Path(__file__).resolve().parents[2]
 PROJECT_ROOT: Path | None = _ROOT if (_ROOT / "pyproject.toml").is_file() else None
 SUBDIR = Path("data") / "walmart-products"
+#: The protocol's label files (docs/listing_model.md): decide on ``c``, report on ``d`` + ``e``.
+DEV_FILES = ("c",)
+REPORT_FILES = ("d", "e")
 LISTINGS = "walmart_products_free_dataset.csv"
 DESCRIPTION = ("600 real Walmart marketplace titles labelled by careful review under the same guideline "
                "(../shared/data/walmart-products); evaluation only, never used for training")
@@ -82,8 +85,8 @@ def evaluate(model: Any, baselines: Any, threshold: float, robustness: bool = Tr
         # the protocol (docs/listing_model.md): decide on c, report on d+e
         "metrics_by_split": {
             name: compare({k: v[mask] for k, v in pred.items()}, df[mask].reset_index(drop=True), baselines, threshold)
-            for name, mask in (("dev_c", (df["label_file"] == "c").to_numpy()),
-                               ("report_d_e", df["label_file"].isin(["d", "e"]).to_numpy()))
+            for name, mask in (("dev_c", df["label_file"].isin(DEV_FILES).to_numpy()),
+                               ("report_d_e", df["label_file"].isin(REPORT_FILES).to_numpy()))
             if mask.any()},
         "flagged_share": float(np.mean(pred["low_quality"] >= threshold)),
     }

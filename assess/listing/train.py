@@ -323,7 +323,7 @@ def train(home: Home, data: str | Path | pd.DataFrame | None = None, cfg: TrainC
 
         report = None
         if cfg.real_titles:  # the shared real titles' report files (d+e), when this checkout has them
-            from .protocol import REPORT_FILES
+            from .real_titles import REPORT_FILES
             from .real_titles import load_labelled as load_real
 
             real = load_real()
