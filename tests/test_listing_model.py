@@ -540,7 +540,25 @@ def test_chinese_titles_get_no_english_verdict(trained):
     assert out["low_quality_score"].iloc[len(CHINESE):].notna().all()
 
 
-def test_label_feedback_round_trip(trained, tmp_path):
+def _standin_shared(root, also: str):
+    """A stand-in for ../shared's Walmart folder (titles from this file): c, and d+e holding 9
+    titles, one of which is ``also``; returns the folder to point ``$SHOPGOV_SHARED`` at."""
+    folder = root / "data" / "walmart-products"
+    folder.mkdir(parents=True)
+    rows = ([("c", t, 1, 1) for t in GOOD[10:12]] + [("c", t, 1, 0) for t in NOT_CONCISE[10:12]]
+            + [("d", t, 1, 1) for t in GOOD[14:17]] + [("d", t, 1, 0) for t in NOT_CONCISE[8:10]]
+            + [("e", t, 1, 1) for t in [GOOD[17], also]] + [("e", t, 1, 0) for t in NOT_CONCISE[12:14]])
+    ids = [f"w{i:03d}" for i in range(len(rows))]
+    pd.DataFrame({"uniq_id": ids, "title": [r[1] for r in rows], "description": "", "brand": "", "sku": ""}).to_csv(
+        folder / "walmart_products_free_dataset.csv", index=False)
+    for f in "cde":
+        pd.DataFrame([(i, r[2], r[3], "") for i, r in zip(ids, rows, strict=True) if r[0] == f],
+                     columns=["uniq_id", "clarity", "conciseness", "reason"]).to_csv(folder / f"title_labels_{f}.csv",
+                                                                                     index=False)
+    return root
+
+
+def test_label_feedback_round_trip(trained, tmp_path, monkeypatch):
     import dataclasses
 
     from assess.listing.labels import labels_frame, record_label, uncertain_flags
@@ -574,71 +592,34 @@ def test_label_feedback_round_trip(trained, tmp_path):
     write_latest(home.models, previous.name)  # the model the analysts labelled against
     data = tmp_path / "labelled.jsonl"
     tiny_frame().drop(columns="description").to_json(data, orient="records", lines=True)
+    # with the real labelled titles present, both models are also measured on d+e, less any d+e
+    # title the analysts labelled (it would be in-sample for the new model)
+    monkeypatch.setenv("SHOPGOV_SHARED", str(_standin_shared(tmp_path / "shared", labels["title"].iloc[0])))
     r = run_cli("train", "--from-labels", "--data", str(data), "--epochs", "1", "--batch-size", "8",
-                "--max-length", "24", "--no-real-titles", "--home", str(home.root), "--json", str(tmp_path / "t.json"))
+                "--max-length", "24", "--home", str(home.root), "--json", str(tmp_path / "t.json"))
     assert r.exit_code == 0, r.output
     assert "flag accuracy on analyst labels: before" in r.output and previous.name in r.output
+    assert "flag accuracy on real titles d+e: before" in r.output
     summary = json.loads((tmp_path / "t.json").read_text())
     assert "2 extra labelled titles (x3" in summary["data"]["source"]
     assert summary["data"]["train"] == len(tiny_frame()) - summary["data"]["validation"] + 6
     effect = summary["labels_before_after"]
     assert effect["before_model"] == previous.name and effect["labels"] == 2
+    assert effect["report_left_out"] == 1
     for side in ("before", "after"):
         assert effect[side]["analyst_labels"]["n"] == 2 and 0 <= effect[side]["analyst_labels"]["flag_accuracy"] <= 1
         assert effect[side]["validation"]["n"] == summary["data"]["validation"]
+        assert effect[side]["report_d_e"]["n"] == 8 and 0 <= effect[side]["report_d_e"]["flag_accuracy"] <= 1
     card_md = (resolve_model_dir(home) / "MODEL_CARD.md").read_text()
     assert "## Analysts' labels: before / after" in card_md and f"`{previous.name}`" in card_md
     assert "| analyst labels (2) | flag accuracy |" in card_md
+    assert "| real titles d+e, trained on by neither (8) | flag accuracy |" in card_md
+    assert "1 real d+e titles that the analysts also labelled are left out" in card_md
 
     cfg = dataclasses.replace(TINY, epochs=1)
     with pytest.raises(UsageError, match="no analyst labels"):
         train(get_home(tmp_path / "nolabels").ensure(), tiny_frame(), cfg, progress=False, log=lambda m: None,
               from_labels=True)
-
-
-def test_from_labels_card_reports_before_after_on_the_real_report_titles(trained, tmp_path, monkeypatch):
-    """With the real labelled titles present, the card measures both models on d+e too, leaving out
-    any d+e title the analysts labelled (it would be in-sample for the new model)."""
-    from assess.listing.labels import record_label
-    from assess.listing.score import score_warehouse
-
-    home = get_home(tmp_path / "home").ensure()
-    _warehouse_with(home, [(f"p{i:02d}", t, None) for i, t in enumerate(GOOD[:4] + NOT_CONCISE[:4])])
-    score_warehouse(home, ListingModel.load(resolve_model_dir(trained[0]), fast=True), progress=False,
-                    log=lambda m: None)
-    record_label(home, "p00", "reject", "alice")
-    record_label(home, "p04", "relabel", "bob", clarity=1, conciseness=0)
-    previous = resolve_model_dir(trained[0])
-    (home.models / previous.name).symlink_to(previous, target_is_directory=True)
-    write_latest(home.models, previous.name)
-    # a stand-in for ../shared's Walmart folder (titles made up in this file): c, and d+e holding
-    # 9 titles, one of which (GOOD[0]) the analysts labelled above
-    folder = tmp_path / "shared" / "data" / "walmart-products"
-    folder.mkdir(parents=True)
-    rows = ([("c", t, 1, 1) for t in GOOD[10:12]] + [("c", t, 1, 0) for t in NOT_CONCISE[10:12]]
-            + [("d", t, 1, 1) for t in GOOD[4:7]] + [("d", t, 1, 0) for t in NOT_CONCISE[4:6]]
-            + [("e", t, 1, 1) for t in [GOOD[7], GOOD[0]]] + [("e", t, 1, 0) for t in NOT_CONCISE[6:8]])
-    ids = [f"w{i:03d}" for i in range(len(rows))]
-    pd.DataFrame({"uniq_id": ids, "title": [r[1] for r in rows], "description": "", "brand": "", "sku": ""}).to_csv(
-        folder / "walmart_products_free_dataset.csv", index=False)
-    for f in "cde":
-        pd.DataFrame([(i, r[2], r[3], "") for i, r in zip(ids, rows, strict=True) if r[0] == f],
-                     columns=["uniq_id", "clarity", "conciseness", "reason"]).to_csv(folder / f"title_labels_{f}.csv",
-                                                                                     index=False)
-    monkeypatch.setenv("SHOPGOV_SHARED", str(tmp_path / "shared"))
-    data = tmp_path / "labelled.jsonl"
-    tiny_frame().drop(columns="description").to_json(data, orient="records", lines=True)
-    r = run_cli("train", "--from-labels", "--data", str(data), "--epochs", "1", "--batch-size", "8",
-                "--max-length", "24", "--home", str(home.root), "--json", str(tmp_path / "t.json"))
-    assert r.exit_code == 0, r.output
-    assert "flag accuracy on real titles d+e: before" in r.output
-    effect = json.loads((tmp_path / "t.json").read_text())["labels_before_after"]
-    assert effect["report_left_out"] == 1
-    for side in ("before", "after"):
-        assert effect[side]["report_d_e"]["n"] == 8 and 0 <= effect[side]["report_d_e"]["flag_accuracy"] <= 1
-    card_md = (resolve_model_dir(home) / "MODEL_CARD.md").read_text()
-    assert "| real titles d+e, trained on by neither (8) | flag accuracy |" in card_md
-    assert "1 real d+e titles that the analysts also labelled are left out" in card_md
 
 
 # ---- the calibrated stacker (model + title features) as the scorer ------------------------------------
