@@ -106,7 +106,7 @@ def _item_ranks(items: pd.Series) -> tuple[np.ndarray, int]:
     """
     codes, uniq = pd.factorize(items)
     uniq = pd.Series(np.asarray(uniq, dtype=object))
-    blank = uniq.map(lambda u: str(u).strip() == "").to_numpy(bool)
+    blank = _blank(uniq).to_numpy()
     num = pd.to_numeric(uniq, errors="coerce")
     key = num if num[~blank].notna().all() else uniq.astype(str)
     rank, ranked = pd.factorize(key.where(~blank), sort=True)  # equal numbers ("7", "7.0") share a rank
